@@ -1,0 +1,40 @@
+// Subcommands of the xenvmm tool; main.cpp only wires CLI11 to these.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace xenvmm {
+
+// Exit status used by ctest's SKIP_RETURN_CODE when /dev/kvm or a needed
+// capability is missing.
+inline constexpr int kExitSkip = 77;
+inline constexpr int kExitUsage = 2;
+
+struct CapsOptions {
+    std::string format = "text";
+};
+int cmd_caps(const CapsOptions& opts);
+
+struct RunOptions {
+    std::string guest;
+    uint32_t vcpus = 1;
+    uint64_t arg = 0;
+    uint32_t timeout_s = 30;
+};
+int cmd_run(const RunOptions& opts);
+
+struct TestOptions {
+    std::string filter = "*";
+    std::string format = "text";
+    bool list = false;
+};
+int cmd_test(const TestOptions& opts);
+
+struct BenchOptions {
+    std::string format = "text";
+    uint32_t iterations = 20000;
+};
+int cmd_bench(const BenchOptions& opts);
+
+}  // namespace xenvmm

@@ -1,0 +1,112 @@
+#include <fnmatch.h>
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands/commands.h"
+#include "conformance/suite.h"
+
+namespace xenvmm {
+
+namespace {
+
+std::string xml_escape(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+                out += '?';
+            else
+                out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int cmd_test(const TestOptions& opts)
+{
+    std::vector<const ConformanceTest*> selected;
+    for (const auto& t : conformance_tests())
+        if (fnmatch(opts.filter.c_str(), t.name.c_str(), 0) == 0)
+            selected.push_back(&t);
+    if (selected.empty()) {
+        std::fprintf(stderr, "xenvmm: no test matches --filter '%s'; see `xenvmm test --list`\n", opts.filter.c_str());
+        return kExitUsage;
+    }
+    if (opts.list) {
+        for (const auto* t : selected)
+            std::printf("%2d %-20s %s\n", t->number, t->name.c_str(), t->summary.c_str());
+        return 0;
+    }
+
+    std::vector<TestResult> results;
+    for (const auto* t : selected) {
+        results.push_back(run_conformance_test(*t));
+        const auto& r = results.back();
+        if (opts.format == "text") {
+            std::printf("%-4s %2d %-20s %.2fs%s%s\n", to_string(r.verdict), r.number, r.name.c_str(), r.seconds,
+                        r.message.empty() ? "" : "  ", r.message.c_str());
+            std::fflush(stdout);
+        }
+    }
+    size_t pass = 0, fail = 0, skip = 0;
+    for (const auto& r : results)
+        (r.verdict == Verdict::pass ? pass : r.verdict == Verdict::fail ? fail : skip)++;
+
+    if (opts.format == "text") {
+        std::printf("\n%zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
+    } else if (opts.format == "json") {
+        nlohmann::json j;
+        j["summary"] = {{"passed", pass}, {"failed", fail}, {"skipped", skip}};
+        for (const auto& r : results)
+            j["tests"].push_back({{"number", r.number},
+                                  {"name", r.name},
+                                  {"result", to_string(r.verdict)},
+                                  {"message", r.message},
+                                  {"seconds", r.seconds}});
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::ostringstream x;
+        x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        x << "<testsuite name=\"xenvmm.conformance\" tests=\"" << results.size() << "\" failures=\"" << fail
+          << "\" skipped=\"" << skip << "\">\n";
+        for (const auto& r : results) {
+            x << "  <testcase classname=\"xenvmm.conf\" name=\"" << xml_escape(r.name) << "\" time=\"" << r.seconds
+              << "\">";
+            if (r.verdict == Verdict::fail)
+                x << "<failure message=\"" << xml_escape(r.message) << "\"/>";
+            else if (r.verdict == Verdict::skip)
+                x << "<skipped message=\"" << xml_escape(r.message) << "\"/>";
+            x << "</testcase>\n";
+        }
+        x << "</testsuite>\n";
+        std::cout << x.str();
+    }
+    if (fail)
+        return 1;
+    if (skip == results.size()) {
+        std::fprintf(stderr, "xenvmm: skip: %s\n", results.front().message.c_str());
+        return kExitSkip;
+    }
+    return 0;
+}
+
+}  // namespace xenvmm

@@ -1,0 +1,239 @@
+/* Guest runtime for the xenvmm conformance guests: freestanding C, 64-bit
+ * long mode from the first instruction, identity-mapped first GiB. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Mirrors vmm/x86/layout.h. */
+#define RAM_SIZE (16ull << 20)
+#define TEST_PORT 0xe6
+#define BENCH_PORT 0xe7
+#define HCALL_PORT 0xe5
+#define SCRATCH_BASE 0x400000ull
+#define SCRATCH_PAGE(n) (SCRATCH_BASE + (uint64_t)(n) * 4096)
+/* Mapped by the page tables but beyond RAM, and not mapped at all. */
+#define GVA_NOT_RAM 0x3ff00000ull
+#define GVA_UNMAPPED 0x40000000ull
+
+struct boot_info {
+    uint64_t magic;
+    uint32_t vcpu_id;
+    uint32_t nr_vcpus;
+    uint64_t arg;
+    uint64_t tss_gva;
+    uint64_t ram_size;
+};
+extern struct boot_info *g_boot;
+
+/* Test port, separate from the Xen ABI under test. */
+enum { UCALL_PASS = 1, UCALL_FAIL = 2, UCALL_SKIP = 3, UCALL_SYNC = 4, UCALL_PRINT = 5 };
+
+static inline uint64_t ucall(uint32_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    register uint64_t r10 __asm__("r10") = a3;
+    register uint64_t r8 __asm__("r8") = a4;
+    uint64_t ret = cmd;
+    __asm__ volatile("outl %%eax, %[port]"
+                     : "+a"(ret)
+                     : [port] "i"(TEST_PORT), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8)
+                     : "memory");
+    return ret;
+}
+
+__attribute__((noreturn)) void guest_pass(void);
+__attribute__((noreturn)) void guest_fail(const char *file, int line, const char *msg, uint64_t a, uint64_t b);
+__attribute__((noreturn)) void guest_skip(const char *msg);
+void guest_print(const char *msg);
+/* Host-side check point; returns the host's answer. */
+static inline uint64_t guest_sync(uint64_t stage, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    return ucall(UCALL_SYNC, stage, a, b, c, d);
+}
+
+#define GUEST_ASSERT(cond)                                              \
+    do {                                                                \
+        if (!(cond))                                                    \
+            guest_fail(__FILE__, __LINE__, #cond, 0, 0);                \
+    } while (0)
+#define GUEST_ASSERT_EQ(a, b)                                                    \
+    do {                                                                         \
+        uint64_t _a = (uint64_t)(a), _b = (uint64_t)(b);                         \
+        if (_a != _b)                                                            \
+            guest_fail(__FILE__, __LINE__, #a " == " #b, _a, _b);                \
+    } while (0)
+
+/* Entry point of each guest. */
+void test_main(void);
+
+/* Xen ABI numbers (checked against the public headers; see vmm/xen/abi.h). */
+#define __HYPERVISOR_memory_op 12
+#define __HYPERVISOR_xen_version 17
+#define __HYPERVISOR_console_io 18
+#define __HYPERVISOR_vm_assist 21
+#define __HYPERVISOR_vcpu_op 24
+#define __HYPERVISOR_sched_op 29
+#define __HYPERVISOR_arch_7 55
+#define XEN_CPUID_BASE 0x40000000u
+#define XEN_HYPERCALL_MSR 0x40000000u
+#define DOMID_SELF 0x7ff0
+#define EPERM 1
+#define ENOENT 2
+#define ESRCH 3
+#define EFAULT 14
+#define EBUSY 16
+#define EINVAL 22
+#define ENOSYS 38
+#define EOPNOTSUPP 95
+#define XENVER_version 0
+#define XENVER_extraversion 1
+#define XENVER_get_features 6
+#define XENVER_pagesize 7
+#define XENFEAT_auto_translated_physmap 2
+#define XENFEAT_hvm_callback_vector 8
+#define CONSOLEIO_write 0
+#define XENMEM_add_to_physmap 7
+#define XENMAPSPACE_shared_info 0
+#define XENMAPSPACE_gmfn 2
+#define VMASST_CMD_enable 0
+#define VMASST_TYPE_runstate_update_flag 5
+#define VCPUOP_register_runstate_memory_area 5
+#define VCPUOP_register_vcpu_info 10
+#define VCPUOP_register_vcpu_time_memory_area 13
+#define SCHEDOP_yield 0
+#define SCHEDOP_shutdown 2
+#define SHUTDOWN_poweroff 0
+#define SHUTDOWN_reboot 1
+#define SHUTDOWN_crash 3
+#define SHUTDOWN_soft_reset 5
+#define RUNSTATE_running 0
+#define RUNSTATE_runnable 1
+#define RUNSTATE_offline 3
+#define XEN_RUNSTATE_UPDATE (1ull << 63)
+
+struct vcpu_time_info {
+    uint32_t version;
+    uint32_t pad0;
+    uint64_t tsc_timestamp;
+    uint64_t system_time;
+    uint32_t tsc_to_system_mul;
+    int8_t tsc_shift;
+    uint8_t flags;
+    uint8_t pad1[2];
+};
+struct vcpu_info {
+    uint8_t evtchn_upcall_pending;
+    uint8_t evtchn_upcall_mask;
+    uint8_t pad[6];
+    uint64_t evtchn_pending_sel;
+    uint64_t cr2;
+    uint64_t arch_pad;
+    struct vcpu_time_info time;
+};
+struct shared_info {
+    struct vcpu_info vcpu_info[32];
+    uint64_t evtchn_pending[64];
+    uint64_t evtchn_mask[64];
+    uint32_t wc_version;
+    uint32_t wc_sec;
+    uint32_t wc_nsec;
+    uint32_t wc_sec_hi;
+};
+struct vcpu_runstate_info {
+    int32_t state;
+    uint32_t pad;
+    uint64_t state_entry_time;
+    uint64_t time[4];
+};
+struct xen_add_to_physmap {
+    uint16_t domid;
+    uint16_t size;
+    uint32_t space;
+    uint64_t idx;
+    uint64_t gpfn;
+};
+struct vcpu_register_vcpu_info {
+    uint64_t mfn;
+    uint32_t offset;
+    uint32_t rsvd;
+};
+struct xen_feature_info {
+    uint32_t submap_idx;
+    uint32_t submap;
+};
+
+/* Hypercall page set up by hypercall_init(); 128 slots of 32 bytes. */
+extern uint8_t hypercall_page[4096];
+void hypercall_init(void);
+
+static inline long hcall_at(const void *stub, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = a5;
+    long ret;
+    __asm__ volatile("call *%[fn]"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     : [fn] "r"(stub)
+                     : "memory", "cc");
+    return ret;
+}
+static inline long hcall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return hcall_at(hypercall_page + (nr & 127) * 32, a1, a2, a3, a4, a5);
+}
+#define HYPERVISOR_xen_version(cmd, arg) hcall(__HYPERVISOR_xen_version, (cmd), (uint64_t)(arg), 0, 0, 0)
+#define HYPERVISOR_console_io(cmd, n, buf) hcall(__HYPERVISOR_console_io, (cmd), (n), (uint64_t)(buf), 0, 0)
+#define HYPERVISOR_memory_op(cmd, arg) hcall(__HYPERVISOR_memory_op, (cmd), (uint64_t)(arg), 0, 0, 0)
+#define HYPERVISOR_vm_assist(cmd, type) hcall(__HYPERVISOR_vm_assist, (cmd), (type), 0, 0, 0)
+#define HYPERVISOR_vcpu_op(cmd, vcpu, arg) hcall(__HYPERVISOR_vcpu_op, (cmd), (vcpu), (uint64_t)(arg), 0, 0)
+#define HYPERVISOR_sched_op(cmd, arg) hcall(__HYPERVISOR_sched_op, (cmd), (uint64_t)(arg), 0, 0, 0)
+
+/* A hypercall issued straight through the port, for numbers beyond the page. */
+static inline long hcall_raw(uint64_t nr, uint64_t a1, uint64_t a2)
+{
+    uint64_t ret = nr;
+    __asm__ volatile("outl %%eax, %[port]" : "+a"(ret) : [port] "i"(HCALL_PORT), "D"(a1), "S"(a2) : "memory");
+    return (long)ret;
+}
+
+void console_write(const char *s);
+void shutdown(uint32_t reason) __attribute__((noreturn));
+
+static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+}
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+/* Return the exception vector taken (0 when none). */
+int wrmsr_safe(uint32_t msr, uint64_t v);
+int rdmsr_safe(uint32_t msr, uint64_t *v);
+/* Run fn at CPL 3 with IOPL 3 and return its result. */
+long run_user(long (*fn)(void));
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
+uint64_t pvclock_read(volatile struct vcpu_time_info *t, uint32_t *version_out);
+int map_shared_info(uint64_t gfn);
+
+/* Small PRNG for the random-hypercall guest. */
+static inline uint64_t xorshift64(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}

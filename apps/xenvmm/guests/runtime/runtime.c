@@ -1,0 +1,202 @@
+#include "guest.h"
+
+struct boot_info *g_boot;
+uint64_t *g_tss_rsp0;
+uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
+
+struct ex_frame {
+    uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct idt_entry {
+    uint16_t off0;
+    uint16_t sel;
+    uint8_t ist;
+    uint8_t type;
+    uint16_t off1;
+    uint32_t off2;
+    uint32_t rsvd;
+};
+static struct idt_entry idt[256] __attribute__((aligned(16)));
+
+/* Fault recovery for *_safe(): the handler resumes at g_fixup_rip. */
+static volatile uint64_t g_fixup_rip;
+static volatile int g_fault_vector;
+
+extern char exc_0[], exc_1[], exc_2[], exc_3[], exc_4[], exc_5[], exc_6[], exc_7[], exc_8[], exc_9[];
+extern char exc_10[], exc_11[], exc_12[], exc_13[], exc_14[], exc_15[], exc_16[], exc_17[], exc_18[], exc_19[];
+extern char user_return[];
+
+static void set_gate(int vec, void *fn, int dpl)
+{
+    uint64_t a = (uint64_t)fn;
+    idt[vec].off0 = (uint16_t)a;
+    idt[vec].sel = 0x08;
+    idt[vec].ist = 0;
+    idt[vec].type = (uint8_t)(0x8e | (dpl << 5));
+    idt[vec].off1 = (uint16_t)(a >> 16);
+    idt[vec].off2 = (uint32_t)(a >> 32);
+    idt[vec].rsvd = 0;
+}
+
+void exception_handler(struct ex_frame *f)
+{
+    if (g_fixup_rip) {
+        g_fault_vector = (int)f->vector;
+        f->rip = g_fixup_rip;
+        g_fixup_rip = 0;
+        return;
+    }
+    guest_fail("exception", (int)f->vector, "unexpected guest exception (line = vector)", f->rip, f->error);
+}
+
+void guest_entry(struct boot_info *bi)
+{
+    g_boot = bi;
+    g_tss_rsp0 = (uint64_t *)(bi->tss_gva + 4);
+    void *stubs[20] = {exc_0,  exc_1,  exc_2,  exc_3,  exc_4,  exc_5,  exc_6,  exc_7,  exc_8,  exc_9,
+                       exc_10, exc_11, exc_12, exc_13, exc_14, exc_15, exc_16, exc_17, exc_18, exc_19};
+    for (int i = 0; i < 20; i++)
+        set_gate(i, stubs[i], 0);
+    set_gate(0x81, user_return, 3);
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+    test_main();
+    guest_pass();
+}
+
+void guest_pass(void)
+{
+    ucall(UCALL_PASS, 0, 0, 0, 0, 0);
+    for (;;)
+        __asm__ volatile("hlt");
+}
+
+void guest_fail(const char *file, int line, const char *msg, uint64_t a, uint64_t b)
+{
+    ucall(UCALL_FAIL, (uint64_t)file, (uint64_t)line, (uint64_t)msg, a, b);
+    for (;;)
+        __asm__ volatile("hlt");
+}
+
+void guest_skip(const char *msg)
+{
+    ucall(UCALL_SKIP, (uint64_t)msg, 0, 0, 0, 0);
+    for (;;)
+        __asm__ volatile("hlt");
+}
+
+void guest_print(const char *msg) { ucall(UCALL_PRINT, (uint64_t)msg, 0, 0, 0, 0); }
+
+void hypercall_init(void) { wrmsr(XEN_HYPERCALL_MSR, (uint64_t)hypercall_page); }
+
+void console_write(const char *s) { HYPERVISOR_console_io(CONSOLEIO_write, strlen(s), s); }
+
+void shutdown(uint32_t reason)
+{
+    static uint32_t r;
+    r = reason;
+    HYPERVISOR_sched_op(SCHEDOP_shutdown, &r);
+    guest_fail(__FILE__, __LINE__, "SCHEDOP_shutdown returned", reason, 0);
+}
+
+int wrmsr_safe(uint32_t msr, uint64_t v)
+{
+    g_fault_vector = 0;
+    __asm__ volatile("leaq 1f(%%rip), %%r11\n\t"
+                     "movq %%r11, %[fix]\n\t"
+                     "wrmsr\n\t"
+                     "1:\n\t"
+                     : [fix] "=m"(g_fixup_rip)
+                     : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+                     : "r11", "memory");
+    g_fixup_rip = 0;
+    return g_fault_vector;
+}
+
+int rdmsr_safe(uint32_t msr, uint64_t *v)
+{
+    uint32_t lo = 0xdeadbeef, hi = 0xdeadbeef;
+    g_fault_vector = 0;
+    __asm__ volatile("leaq 1f(%%rip), %%r11\n\t"
+                     "movq %%r11, %[fix]\n\t"
+                     "rdmsr\n\t"
+                     "1:\n\t"
+                     : [fix] "=m"(g_fixup_rip), "+a"(lo), "+d"(hi)
+                     : "c"(msr)
+                     : "r11", "memory");
+    g_fixup_rip = 0;
+    *v = ((uint64_t)hi << 32) | lo;
+    return g_fault_vector;
+}
+
+uint64_t pvclock_read(volatile struct vcpu_time_info *t, uint32_t *version_out)
+{
+    uint32_t v;
+    uint64_t ns;
+    do {
+        v = t->version;
+        barrier();
+        uint64_t delta = rdtsc() - t->tsc_timestamp;
+        int8_t shift = t->tsc_shift;
+        if (shift < 0)
+            delta >>= -shift;
+        else
+            delta <<= shift;
+        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+        barrier();
+    } while ((v & 1) || v != t->version);
+    if (version_out)
+        *version_out = v;
+    return ns;
+}
+
+int map_shared_info(uint64_t gfn)
+{
+    static struct xen_add_to_physmap xatp;
+    xatp.domid = DOMID_SELF;
+    xatp.size = 0;
+    xatp.space = XENMAPSPACE_shared_info;
+    xatp.idx = 0;
+    xatp.gpfn = gfn;
+    return (int)HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+}
+
+void *memset(void *d, int c, size_t n)
+{
+    uint8_t *p = d;
+    while (n--)
+        *p++ = (uint8_t)c;
+    return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    uint8_t *p = d;
+    const uint8_t *q = s;
+    while (n--)
+        *p++ = *q++;
+    return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const uint8_t *p = a, *q = b;
+    for (; n; n--, p++, q++)
+        if (*p != *q)
+            return *p < *q ? -1 : 1;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}

@@ -1,0 +1,50 @@
+// xenvmm: a reference VMM for the Xen HVM guest ABI on plain KVM.
+#include <CLI/CLI.hpp>
+
+#include "commands/commands.h"
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"xenvmm: the Xen HVM guest ABI emulated in userspace on /dev/kvm"};
+    app.require_subcommand(1);
+
+    xenvmm::CapsOptions caps;
+    auto* caps_cmd = app.add_subcommand("caps", "Report KVM capabilities and which path each Xen feature takes");
+    caps_cmd->add_option("--format", caps.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+    xenvmm::RunOptions run;
+    auto* run_cmd = app.add_subcommand("run", "Run a guest (embedded name or flat image path) and print its console");
+    run_cmd->add_option("guest", run.guest, "Embedded guest name or path to a flat image")->required();
+    run_cmd->add_option("--vcpus", run.vcpus, "Number of vCPUs (1-4)")->check(CLI::Range(1, 4));
+    run_cmd->add_option("--arg", run.arg, "Value passed to the guest in boot_info.arg");
+    run_cmd->add_option("--timeout", run.timeout_s, "Watchdog in seconds")->check(CLI::Range(1, 3600));
+
+    xenvmm::TestOptions test;
+    auto* test_cmd = app.add_subcommand("test", "Run the conformance suite");
+    test_cmd->add_option("--filter", test.filter, "Glob over test names (default *)");
+    test_cmd->add_option("--format", test.format, "text, json or junit")
+        ->check(CLI::IsMember({"text", "json", "junit"}));
+    test_cmd->add_flag("--list", test.list, "List the tests and exit");
+
+    xenvmm::BenchOptions bench;
+    auto* bench_cmd = app.add_subcommand("bench", "Hypercall round trip against a bare userspace exit");
+    bench_cmd->add_option("--format", bench.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    bench_cmd->add_option("--iterations", bench.iterations, "Samples per kind")->check(CLI::Range(100, 500000));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : xenvmm::kExitUsage;
+    }
+
+    if (*caps_cmd)
+        return xenvmm::cmd_caps(caps);
+    if (*run_cmd)
+        return xenvmm::cmd_run(run);
+    if (*test_cmd)
+        return xenvmm::cmd_test(test);
+    if (*bench_cmd)
+        return xenvmm::cmd_bench(bench);
+    return xenvmm::kExitUsage;
+}

@@ -1,0 +1,433 @@
+#include "vmm/machine.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <x86intrin.h>
+
+#include <cstring>
+#include <ctime>
+
+#include "vmm/x86/boot.h"
+#include "vmm/x86/cpuid.h"
+#include "vmm/x86/layout.h"
+
+namespace xenvmm {
+
+namespace {
+
+constexpr uint32_t kMsrIa32Tsc = 0x10;
+constexpr uint64_t kEferLma = 1ull << 10;
+constexpr int kKickSignal = SIGUSR1;
+
+// Guest TSC = host TSC + the offset KVM applied at vCPU creation (no TSC
+// scaling is configured), so "now" costs no ioctl.
+class KvmTscSource final : public xen::GuestTscSource {
+public:
+    explicit KvmTscSource(int64_t offset) : m_offset(offset) {}
+    uint64_t guest_tsc() const override { return __rdtsc() + static_cast<uint64_t>(m_offset); }
+
+private:
+    int64_t m_offset;
+};
+
+void kick_handler(int) {}
+
+void install_kick_handler()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa {};
+        sa.sa_handler = kick_handler;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = 0;  // No SA_RESTART: KVM_RUN must return -EINTR.
+        sigaction(kKickSignal, &sa, nullptr);
+    });
+}
+
+uint64_t realtime_ns()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+std::string hex(uint64_t v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+}  // namespace
+
+const char* to_string(StopKind kind)
+{
+    switch (kind) {
+    case StopKind::none:
+        return "none";
+    case StopKind::shutdown:
+        return "shutdown";
+    case StopKind::test_pass:
+        return "pass";
+    case StopKind::test_fail:
+        return "fail";
+    case StopKind::test_skip:
+        return "skip";
+    case StopKind::watchdog:
+        return "watchdog";
+    case StopKind::guest_error:
+        return "guest-error";
+    case StopKind::vmm_error:
+        return "vmm-error";
+    }
+    return "?";
+}
+
+std::optional<std::string> host_unsupported_reason()
+{
+    std::string path = kvm_device_path();
+    auto kvm = Kvm::open(path);
+    if (!kvm)
+        return kvm.error().message;
+    struct Need {
+        long cap;
+        const char* name;
+    };
+    for (auto need : {Need{KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR"},
+                      Need{KVM_CAP_X86_MSR_FILTER, "KVM_CAP_X86_MSR_FILTER"},
+                      Need{KVM_CAP_SYNC_REGS, "KVM_CAP_SYNC_REGS"},
+                      Need{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"}}) {
+        if (!kvm->check_extension(need.cap))
+            return path + " lacks " + need.name;
+    }
+    int sync = kvm->check_extension(KVM_CAP_SYNC_REGS);
+    if ((sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) != (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS))
+        return path + ": KVM_CAP_SYNC_REGS lacks regs/sregs";
+    return std::nullopt;
+}
+
+Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
+{
+    if (config.nr_vcpus == 0 || config.nr_vcpus > x86::kMaxVcpus)
+        return Error{"--vcpus must be between 1 and " + std::to_string(x86::kMaxVcpus)};
+    if (config.image.empty() || config.image.size() > x86::kImageMax)
+        return Error{"guest image must be 1 to " + std::to_string(x86::kImageMax) + " bytes"};
+    std::unique_ptr<Machine> m(new Machine());
+    m->m_config = config;
+    m->m_kvm.emplace(TRY(Kvm::open(kvm_device_path())));
+    m->m_vm = TRY(Vm::create(*m->m_kvm));
+    m->m_mem = TRY(GuestMemory::create(x86::kRamSize));
+    Machine* self = m.get();
+    m->m_mem->set_slot_applier(
+        [self](const std::vector<MemSlot>&, const std::vector<MemSlot>& layout) { return self->apply_slots(layout); });
+    TRY(m->apply_slots(m->m_mem->layout()));
+
+    // The hypercall-page MSR must reach userspace. KVM's Hyper-V code would
+    // swallow a write to 0x40000000 before an "unknown MSR" exit (pitfall
+    // P1), so a filter deny is the only reliable trigger.
+    TRY(m->m_vm->enable_cap(KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER));
+    TRY(m->m_vm->set_msr_filter_deny(xen::kHypercallMsr));
+
+    x86::write_boot_tables(*m->m_mem);
+    std::memcpy(m->m_mem->ram() + x86::kImageGpa, config.image.data(), config.image.size());
+
+    for (uint32_t i = 0; i < config.nr_vcpus; ++i)
+        m->m_vcpus.push_back(TRY(Vcpu::create(*m->m_kvm, *m->m_vm, i)));
+
+    Vcpu& boot = *m->m_vcpus[0];
+    uint64_t tsc_khz = TRY(boot.tsc_khz());
+    uint64_t host_tsc = __rdtsc();
+    uint64_t guest_tsc = TRY(boot.get_msr(kMsrIa32Tsc));
+    uint64_t kvmclock = TRY(m->m_vm->get_clock()).clock;
+    uint64_t now_real = realtime_ns();
+    m->m_tsc = std::make_unique<KvmTscSource>(static_cast<int64_t>(guest_tsc - host_tsc));
+    xen::XenClock clock(m->m_tsc.get(), tsc_khz, guest_tsc, kvmclock, now_real - kvmclock);
+    xen::DomainConfig dc;
+    dc.nr_vcpus = config.nr_vcpus;
+    dc.enable_abi_probe = config.enable_abi_probe;
+    m->m_xen = std::make_unique<xen::XenDomain>(*m->m_mem, clock, dc);
+    m->m_xen->set_console_echo(config.console_echo);
+
+    auto supported = TRY(m->m_kvm->supported_cpuid());
+    for (auto& vcpu : m->m_vcpus) {
+        uint32_t id = vcpu->id();
+        TRY(vcpu->set_cpuid(x86::guest_cpuid(supported, id, tsc_khz, clock.scale())));
+        x86::BootInfo bi{};
+        bi.magic = x86::kBootMagic;
+        bi.vcpu_id = id;
+        bi.nr_vcpus = config.nr_vcpus;
+        bi.arg = config.arg;
+        bi.tss_gva = x86::kTssGpa;
+        bi.ram_size = x86::kRamSize;
+        uint64_t bi_gpa = x86::kBootInfoGpa + id * sizeof(x86::BootInfo);
+        std::memcpy(m->m_mem->ram() + bi_gpa, &bi, sizeof(bi));
+        TRY(x86::setup_long_mode(*vcpu, x86::kImageGpa, x86::kStackTop - id * x86::kStackSize, bi_gpa));
+    }
+    return m;
+}
+
+Machine::~Machine()
+{
+    for (auto& t : m_threads)
+        if (t.joinable())
+            t.join();
+}
+
+Result<void> Machine::apply_slots(const std::vector<MemSlot>& layout)
+{
+    // KVM cannot move or resize a slot: delete every live one, then create
+    // the new layout (pitfall P8). Callers hold all vCPUs out of guest mode.
+    for (uint32_t id : m_live_slots)
+        TRY(m_vm->set_memory_region(id, 0, 0, nullptr));
+    m_live_slots.clear();
+    for (const auto& s : layout) {
+        TRY(m_vm->set_memory_region(s.id, s.gpa, s.size, s.hva));
+        m_live_slots.push_back(s.id);
+    }
+    return {};
+}
+
+uint64_t Machine::kvm_clock_ns() const
+{
+    auto c = m_vm->get_clock();
+    return c ? c->clock : 0;
+}
+
+x86::PagingState Machine::paging_of(uint32_t id) const
+{
+    const auto& s = m_vcpus.at(id)->run()->s.regs.sregs;
+    return {s.cr0, s.cr3, s.cr4, s.efer};
+}
+
+bool Machine::read_guest(uint32_t vcpu, uint64_t gva, void* dst, size_t len) const
+{
+    return x86::copy_from_guest(*m_mem, paging_of(vcpu), gva, dst, len);
+}
+
+std::optional<std::string> Machine::read_guest_string(uint32_t vcpu, uint64_t gva, size_t max) const
+{
+    std::string s;
+    for (size_t i = 0; i < max; ++i) {
+        char c;
+        if (!read_guest(vcpu, gva + i, &c, 1))
+            return std::nullopt;
+        if (!c)
+            return s;
+        s.push_back(c);
+    }
+    return s;
+}
+
+void Machine::stop(StopKind kind, std::string message)
+{
+    {
+        std::lock_guard g(m_outcome_lock);
+        if (m_outcome.kind == StopKind::none) {
+            m_outcome.kind = kind;
+            m_outcome.message = std::move(message);
+        }
+    }
+    m_stop.store(true, std::memory_order_release);
+    // Kick every vCPU still in KVM_RUN; immediate_exit closes the window
+    // between the m_stop check and the next KVM_RUN.
+    for (size_t i = 0; i < m_vcpus.size(); ++i) {
+        m_vcpus[i]->run()->immediate_exit = 1;
+        if (pthread_t tid = m_tids[i].load(std::memory_order_acquire))
+            pthread_kill(tid, kKickSignal);
+    }
+}
+
+void Machine::handle_test_port(uint32_t id, kvm_run* run, uint32_t cmd)
+{
+    auto& regs = run->s.regs.regs;
+    switch (static_cast<TestCommand>(cmd)) {
+    case TestCommand::pass:
+        stop(StopKind::test_pass, "");
+        return;
+    case TestCommand::fail: {
+        auto file = read_guest_string(id, regs.rdi, 128).value_or("?");
+        auto msg = read_guest_string(id, regs.rdx, 256).value_or("?");
+        stop(StopKind::test_fail, "guest assert " + file + ":" + std::to_string(regs.rsi) + ": " + msg +
+                                      " (values " + hex(regs.r10) + ", " + hex(regs.r8) + ")");
+        return;
+    }
+    case TestCommand::skip:
+        stop(StopKind::test_skip, read_guest_string(id, regs.rdi, 256).value_or("guest skipped"));
+        return;
+    case TestCommand::print: {
+        std::lock_guard g(m_outcome_lock);
+        m_outcome.log += read_guest_string(id, regs.rdi, 256).value_or("?") + "\n";
+        return;
+    }
+    case TestCommand::sync: {
+        // VMM invariants at every sync point, before any test-specific check.
+        for (uint32_t v = 0; v < m_xen->nr_vcpus(); ++v) {
+            std::string why;
+            if (!m_xen->runstate_invariant_holds(v, &why)) {
+                stop(StopKind::test_fail, "vCPU " + std::to_string(v) + ": " + why);
+                return;
+            }
+        }
+        SyncEvent ev{id, regs.rdi, {regs.rsi, regs.rdx, regs.r10, regs.r8}};
+        uint64_t ret = 0;
+        if (m_config.on_sync) {
+            std::string failure;
+            ret = m_config.on_sync(*this, ev, &failure);
+            if (!failure.empty()) {
+                stop(StopKind::test_fail, "host check at stage " + std::to_string(ev.stage) + ": " + failure);
+                return;
+            }
+        }
+        regs.rax = ret;
+        run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+        return;
+    }
+    }
+    stop(StopKind::guest_error, "unknown test-port command " + std::to_string(cmd));
+}
+
+bool Machine::handle_io(uint32_t id, kvm_run* run)
+{
+    auto& io = run->io;
+    if (io.direction != KVM_EXIT_IO_OUT || io.size != 4 || io.count != 1) {
+        stop(StopKind::guest_error, "unexpected port I/O: port " + hex(io.port) + " size " + std::to_string(io.size) +
+                                        " count " + std::to_string(io.count));
+        return false;
+    }
+    uint32_t data;
+    std::memcpy(&data, reinterpret_cast<uint8_t*>(run) + io.data_offset, 4);
+    if (io.port == xen::kHypercallPort) {
+        auto& regs = run->s.regs.regs;
+        const auto& sregs = run->s.regs.sregs;
+        xen::HypercallRequest req;
+        req.vcpu = id;
+        req.long_mode = (sregs.efer & kEferLma) && sregs.cs.l;
+        // VMX defines CPL as SS.DPL.
+        req.cpl = sregs.ss.dpl;
+        req.paging = {sregs.cr0, sregs.cr3, sregs.cr4, sregs.efer};
+        if (req.long_mode) {
+            req.nr = regs.rax;
+            req.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
+        } else {
+            req.nr = static_cast<uint32_t>(regs.rax);
+            req.args = {static_cast<uint32_t>(regs.rbx), static_cast<uint32_t>(regs.rcx),
+                        static_cast<uint32_t>(regs.rdx), static_cast<uint32_t>(regs.rsi),
+                        static_cast<uint32_t>(regs.rdi), static_cast<uint32_t>(regs.rbp)};
+        }
+        int64_t ret = m_xen->dispatch(req);
+        // The result goes back through sync regs (one exit, no SET_REGS).
+        // RIP stays untouched: KVM skips the OUT on re-entry.
+        regs.rax = static_cast<uint64_t>(ret);
+        run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+        if (auto reason = m_xen->shutdown_reason()) {
+            {
+                std::lock_guard g(m_outcome_lock);
+                m_outcome.shutdown_reason = *reason;
+            }
+            stop(StopKind::shutdown, "SCHEDOP_shutdown reason " + std::to_string(*reason));
+            return false;
+        }
+        return true;
+    }
+    if (io.port == x86::kBenchPort)
+        return true;
+    if (io.port == x86::kTestPort) {
+        handle_test_port(id, run, data);
+        return !m_stop.load(std::memory_order_acquire);
+    }
+    stop(StopKind::guest_error, "unexpected port I/O: port " + hex(io.port));
+    return false;
+}
+
+void Machine::vcpu_loop(uint32_t id)
+{
+    Vcpu& vcpu = *m_vcpus[id];
+    kvm_run* run = vcpu.run();
+    m_tids[id].store(pthread_self(), std::memory_order_release);
+    run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+    m_xen->update_time(id);
+    m_xen->set_runstate(id, xen::kRunstateRunning);
+    while (!m_stop.load(std::memory_order_acquire)) {
+        int r = ::ioctl(vcpu.fd(), KVM_RUN, 0);
+        if (r < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                run->immediate_exit = 0;
+                continue;
+            }
+            stop(StopKind::vmm_error, std::string("KVM_RUN: ") + std::strerror(errno));
+            break;
+        }
+        switch (run->exit_reason) {
+        case KVM_EXIT_IO:
+            handle_io(id, run);
+            break;
+        case KVM_EXIT_X86_WRMSR: {
+            bool lm = run->s.regs.sregs.efer & kEferLma;
+            run->msr.error = m_xen->handle_wrmsr(id, run->msr.index, run->msr.data, lm) ? 0 : 1;
+            break;
+        }
+        case KVM_EXIT_X86_RDMSR: {
+            uint64_t value = 0;
+            run->msr.error = m_xen->handle_rdmsr(id, run->msr.index, &value) ? 0 : 1;
+            run->msr.data = value;
+            break;
+        }
+        case KVM_EXIT_HLT:
+            stop(StopKind::guest_error, "guest halted at rip " + hex(run->s.regs.regs.rip) + " without a result");
+            break;
+        case KVM_EXIT_SHUTDOWN:
+            stop(StopKind::guest_error, "guest triple fault (KVM_EXIT_SHUTDOWN) near rip " + hex(run->s.regs.regs.rip));
+            break;
+        case KVM_EXIT_MMIO:
+            stop(StopKind::guest_error, "guest accessed unbacked GPA " + hex(run->mmio.phys_addr) + " at rip " +
+                                            hex(run->s.regs.regs.rip));
+            break;
+        case KVM_EXIT_FAIL_ENTRY:
+            stop(StopKind::vmm_error,
+                 "VM entry failed, reason " + hex(run->fail_entry.hardware_entry_failure_reason));
+            break;
+        case KVM_EXIT_INTERNAL_ERROR:
+            stop(StopKind::vmm_error, "KVM internal error, suberror " + std::to_string(run->internal.suberror));
+            break;
+        default:
+            stop(StopKind::guest_error, "unexpected exit reason " + std::to_string(run->exit_reason));
+            break;
+        }
+    }
+    m_xen->set_runstate(id, xen::kRunstateOffline);
+    std::lock_guard g(m_outcome_lock);
+    --m_running;
+    m_done_cv.notify_all();
+}
+
+RunOutcome Machine::run()
+{
+    install_kick_handler();
+    {
+        std::lock_guard g(m_outcome_lock);
+        m_running = static_cast<uint32_t>(m_vcpus.size());
+    }
+    for (uint32_t i = 0; i < m_vcpus.size(); ++i)
+        m_threads.emplace_back([this, i] { vcpu_loop(i); });
+    {
+        std::unique_lock lk(m_outcome_lock);
+        bool done = m_done_cv.wait_for(lk, m_config.watchdog, [this] { return m_running == 0; });
+        if (!done) {
+            lk.unlock();
+            stop(StopKind::watchdog,
+                 "watchdog: no result within " + std::to_string(m_config.watchdog.count()) + " ms");
+            lk.lock();
+            m_done_cv.wait(lk, [this] { return m_running == 0; });
+        }
+    }
+    for (auto& t : m_threads)
+        t.join();
+    m_threads.clear();
+    std::lock_guard g(m_outcome_lock);
+    RunOutcome out = m_outcome;
+    out.console = m_xen->console();
+    return out;
+}
+
+}  // namespace xenvmm

@@ -1,0 +1,108 @@
+// One VM running one guest image: KVM objects, guest memory, the Xen state,
+// a thread per vCPU and a watchdog, plus the harness test port.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <pthread.h>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vmm/kvm.h"
+#include "vmm/memory.h"
+#include "vmm/result.h"
+#include "vmm/xen/domain.h"
+
+namespace xenvmm {
+
+// Test-port commands (guests/runtime/guest.h mirrors them).
+enum class TestCommand : uint32_t { pass = 1, fail = 2, skip = 3, sync = 4, print = 5 };
+
+struct SyncEvent {
+    uint32_t vcpu = 0;
+    uint64_t stage = 0;
+    std::array<uint64_t, 4> args{};
+};
+
+class Machine;
+// Host-side check at a guest sync point. Returns the value handed back to
+// the guest in rax; a non-empty *failure fails the run.
+using SyncHandler = std::function<uint64_t(Machine&, const SyncEvent&, std::string* failure)>;
+
+struct MachineConfig {
+    std::span<const uint8_t> image;
+    uint32_t nr_vcpus = 1;
+    uint64_t arg = 0;
+    bool enable_abi_probe = false;
+    bool console_echo = false;
+    std::chrono::milliseconds watchdog{10000};
+    SyncHandler on_sync;
+};
+
+enum class StopKind { none, shutdown, test_pass, test_fail, test_skip, watchdog, guest_error, vmm_error };
+const char* to_string(StopKind kind);
+
+struct RunOutcome {
+    StopKind kind = StopKind::none;
+    std::optional<uint32_t> shutdown_reason;
+    std::string message;
+    std::string console;
+    std::string log;
+};
+
+// Why the host cannot run guests (missing device or capability), or nullopt.
+std::optional<std::string> host_unsupported_reason();
+
+class Machine {
+public:
+    static Result<std::unique_ptr<Machine>> create(MachineConfig config);
+    ~Machine();
+
+    RunOutcome run();
+
+    xen::XenDomain& xen() { return *m_xen; }
+    GuestMemory& memory() { return *m_mem; }
+    Vm& vm() { return *m_vm; }
+    uint64_t kvm_clock_ns() const;
+    std::optional<std::string> read_guest_string(uint32_t vcpu, uint64_t gva, size_t max) const;
+    bool read_guest(uint32_t vcpu, uint64_t gva, void* dst, size_t len) const;
+
+private:
+    Machine() = default;
+    Result<void> apply_slots(const std::vector<MemSlot>& layout);
+    void vcpu_loop(uint32_t id);
+    void stop(StopKind kind, std::string message);
+    bool handle_io(uint32_t id, kvm_run* run);
+    void handle_test_port(uint32_t id, kvm_run* run, uint32_t cmd);
+    x86::PagingState paging_of(uint32_t id) const;
+
+    MachineConfig m_config;
+    std::optional<Kvm> m_kvm;
+    std::unique_ptr<Vm> m_vm;
+    std::unique_ptr<GuestMemory> m_mem;
+    std::vector<std::unique_ptr<Vcpu>> m_vcpus;
+    std::unique_ptr<xen::GuestTscSource> m_tsc;
+    std::unique_ptr<xen::XenDomain> m_xen;
+    std::vector<uint32_t> m_live_slots;
+
+    std::vector<std::thread> m_threads;
+    // Thread ids for kicks, published by each vCPU thread itself so stop()
+    // never reads m_threads while run() is still filling it.
+    std::array<std::atomic<pthread_t>, 4> m_tids{};
+    std::atomic<bool> m_stop{false};
+    std::mutex m_outcome_lock;
+    std::condition_variable m_done_cv;
+    uint32_t m_running = 0;
+    RunOutcome m_outcome;
+};
+
+}  // namespace xenvmm

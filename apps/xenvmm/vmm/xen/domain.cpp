@@ -1,0 +1,615 @@
+#include "vmm/xen/domain.h"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace xenvmm::xen {
+
+namespace {
+
+constexpr uint16_t kOwnDomid = 1;
+// CONSOLEIO_write consumes at most this much per call; the rest of an
+// over-long count is dropped rather than read, so a guest cannot make the
+// VMM copy unbounded memory in one exit.
+constexpr uint32_t kConsoleWriteMax = 16 * 1024;
+
+bool area_write(const GuestMemory& mem, const GuestArea& area, uint32_t off, const void* src, uint32_t len)
+{
+    auto* in = static_cast<const uint8_t*>(src);
+    uint32_t base = 0;
+    for (uint32_t i = 0; i < area.nr_pieces && len; ++i) {
+        const auto& p = area.pieces[i];
+        if (off < base + p.len) {
+            uint32_t in_piece = off - base;
+            uint32_t n = std::min(len, p.len - in_piece);
+            uint8_t* dst = mem.host_ptr(p.gpa + in_piece, n);
+            if (!dst)
+                return false;
+            std::memcpy(dst, in, n);
+            in += n;
+            off += n;
+            len -= n;
+        }
+        base += p.len;
+    }
+    return len == 0;
+}
+
+bool area_read(const GuestMemory& mem, const GuestArea& area, uint32_t off, void* dst, uint32_t len)
+{
+    auto* out = static_cast<uint8_t*>(dst);
+    uint32_t base = 0;
+    for (uint32_t i = 0; i < area.nr_pieces && len; ++i) {
+        const auto& p = area.pieces[i];
+        if (off < base + p.len) {
+            uint32_t in_piece = off - base;
+            uint32_t n = std::min(len, p.len - in_piece);
+            const uint8_t* src = mem.host_ptr(p.gpa + in_piece, n);
+            if (!src)
+                return false;
+            std::memcpy(out, src, n);
+            out += n;
+            off += n;
+            len -= n;
+        }
+        base += p.len;
+    }
+    return len == 0;
+}
+
+}  // namespace
+
+void write_hypercall_page(uint8_t* page, uint8_t port)
+{
+    std::memset(page, 0xcc, kPageSize);
+    for (uint32_t i = 0; i < kHypercallPageSlots; ++i) {
+        uint8_t* s = page + i * 32;
+        s[0] = 0xb8;  // mov $i, %eax
+        std::memcpy(s + 1, &i, 4);
+        s[5] = 0xe7;  // out %eax, $port: imm8 form keeps rdx (arg 3) intact
+        s[6] = port;
+        s[7] = 0xc3;  // ret
+    }
+}
+
+XenDomain::XenDomain(GuestMemory& mem, XenClock clock, DomainConfig config)
+    : m_mem(mem), m_clock(clock), m_config(config)
+{
+    m_vcpus.resize(std::max<uint32_t>(1, config.nr_vcpus));
+    uint64_t now = m_clock.now_ns();
+    for (uint32_t i = 0; i < m_vcpus.size(); ++i) {
+        auto& v = m_vcpus[i];
+        v.id = i;
+        // All time before the first run counts as offline, which makes the
+        // invariant entry_time == sum(time[]) hold from the start (as KVM does).
+        v.runstate.state = static_cast<int32_t>(kRunstateOffline);
+        v.runstate.state_entry_time = now;
+        v.runstate.time[kRunstateOffline] = now;
+    }
+    std::lock_guard g(m_lock);
+    write_wallclock();
+}
+
+std::optional<uint32_t> XenDomain::shutdown_reason() const
+{
+    uint32_t s = m_shutdown.load(std::memory_order_acquire);
+    if (!s)
+        return std::nullopt;
+    return s - 1;
+}
+
+void XenDomain::clear_shutdown() { m_shutdown.store(0, std::memory_order_release); }
+
+std::string XenDomain::console() const
+{
+    std::lock_guard g(m_lock);
+    return m_console;
+}
+
+std::optional<uint64_t> XenDomain::hypercall_page_gpa() const
+{
+    std::lock_guard g(m_lock);
+    return m_hypercall_page_gpa;
+}
+
+std::array<uint64_t, 6> XenDomain::last_probe_args() const
+{
+    std::lock_guard g(m_lock);
+    return m_probe_args;
+}
+
+VcpuInfo* XenDomain::current_vcpu_info(uint32_t id)
+{
+    if (id >= m_vcpus.size())
+        return nullptr;
+    auto& v = m_vcpus[id];
+    if (v.vcpu_info_gpa) {
+        uint8_t* p = m_mem.host_ptr(*v.vcpu_info_gpa, sizeof(VcpuInfo));
+        if (p)
+            return reinterpret_cast<VcpuInfo*>(p);
+        return &v.dummy_vcpu_info;
+    }
+    // The shared_info page exists from VM creation whether or not the guest
+    // has mapped it, so the default slot is always live for vCPUs below 32.
+    if (id < kLegacyMaxVcpus)
+        return &reinterpret_cast<SharedInfo*>(m_mem.overlay())->vcpu_info[id];
+    return &v.dummy_vcpu_info;
+}
+
+void XenDomain::raise_pending_sel(uint32_t id, unsigned bit)
+{
+    std::lock_guard g(m_lock);
+    VcpuInfo* vi = current_vcpu_info(id);
+    if (!vi)
+        return;
+    __atomic_fetch_or(&vi->evtchn_pending_sel, 1ull << (bit & 63), __ATOMIC_SEQ_CST);
+    __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+}
+
+void XenDomain::write_time_info(void* dst, const VcpuTimeInfo& t)
+{
+    auto* ti = static_cast<VcpuTimeInfo*>(dst);
+    uint32_t version = __atomic_load_n(&ti->version, __ATOMIC_RELAXED);
+    version = (version | 1) + 1;  // Next even value, then odd while writing.
+    __atomic_store_n(&ti->version, version - 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    ti->tsc_timestamp = t.tsc_timestamp;
+    ti->system_time = t.system_time;
+    ti->tsc_to_system_mul = t.tsc_to_system_mul;
+    ti->tsc_shift = t.tsc_shift;
+    ti->flags = t.flags;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&ti->version, version, __ATOMIC_RELEASE);
+}
+
+void XenDomain::update_time(uint32_t id)
+{
+    std::lock_guard g(m_lock);
+    if (id >= m_vcpus.size())
+        return;
+    auto& v = m_vcpus[id];
+    VcpuTimeInfo t = m_clock.time_info_now();
+    if (VcpuInfo* vi = current_vcpu_info(id))
+        write_time_info(&vi->time, t);
+    if (v.time_area.valid()) {
+        // The secondary area may be unaligned or cross a page: byte copies
+        // with the same odd/even version protocol.
+        VcpuTimeInfo cur{};
+        area_read(m_mem, v.time_area, 0, &cur, sizeof(cur));
+        uint32_t version = (cur.version | 1) + 1;
+        uint32_t odd = version - 1;
+        area_write(m_mem, v.time_area, 0, &odd, 4);
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        VcpuTimeInfo body = t;
+        body.version = odd;
+        area_write(m_mem, v.time_area, 8, reinterpret_cast<uint8_t*>(&body) + 8, sizeof(body) - 8);
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        area_write(m_mem, v.time_area, 0, &version, 4);
+    }
+}
+
+void XenDomain::write_wallclock()
+{
+    auto* s = reinterpret_cast<SharedInfo*>(m_mem.overlay());
+    uint64_t epoch = m_clock.wallclock_epoch_ns();
+    uint64_t sec = epoch / 1000000000ull;
+    uint32_t version = (__atomic_load_n(&s->wc_version, __ATOMIC_RELAXED) | 1) + 1;
+    __atomic_store_n(&s->wc_version, version - 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    s->wc_sec = static_cast<uint32_t>(sec);
+    s->wc_nsec = static_cast<uint32_t>(epoch % 1000000000ull);
+    s->wc_sec_hi = static_cast<uint32_t>(sec >> 32);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&s->wc_version, version, __ATOMIC_RELEASE);
+}
+
+void XenDomain::write_runstate_area(XenVcpu& v)
+{
+    if (!v.runstate_area.valid())
+        return;
+    bool flag = runstate_update_flag();
+    constexpr uint32_t kEntryOff = offsetof(RunstateInfo, state_entry_time);
+    if (flag) {
+        // Only the top byte of state_entry_time: the area may be unaligned,
+        // so no wider store is atomic for the guest (KVM does the same).
+        uint8_t top = static_cast<uint8_t>((v.runstate.state_entry_time | kRunstateUpdate) >> 56);
+        area_write(m_mem, v.runstate_area, kEntryOff + 7, &top, 1);
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+    }
+    RunstateInfo copy = v.runstate;
+    if (flag)
+        copy.state_entry_time |= kRunstateUpdate;
+    area_write(m_mem, v.runstate_area, 0, &copy, sizeof(copy));
+    if (flag) {
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        uint8_t top = static_cast<uint8_t>(v.runstate.state_entry_time >> 56);
+        area_write(m_mem, v.runstate_area, kEntryOff + 7, &top, 1);
+    }
+}
+
+void XenDomain::set_runstate(uint32_t id, uint32_t state)
+{
+    std::lock_guard g(m_lock);
+    if (id >= m_vcpus.size() || state > kRunstateOffline)
+        return;
+    auto& v = m_vcpus[id];
+    uint64_t now = m_clock.now_ns();
+    if (now < v.runstate.state_entry_time)
+        now = v.runstate.state_entry_time;
+    v.runstate.time[v.runstate.state & 3] += now - v.runstate.state_entry_time;
+    v.runstate.state_entry_time = now;
+    v.runstate.state = static_cast<int32_t>(state);
+    write_runstate_area(v);
+}
+
+bool XenDomain::runstate_invariant_holds(uint32_t id, std::string* why) const
+{
+    std::lock_guard g(m_lock);
+    if (id >= m_vcpus.size())
+        return true;
+    const auto& v = m_vcpus[id];
+    auto check = [&](const RunstateInfo& r, const char* what) {
+        uint64_t sum = r.time[0] + r.time[1] + r.time[2] + r.time[3];
+        uint64_t entry = r.state_entry_time & ~kRunstateUpdate;
+        if (sum != entry) {
+            if (why)
+                *why = std::string(what) + ": state_entry_time " + std::to_string(entry) + " != sum of times " +
+                       std::to_string(sum);
+            return false;
+        }
+        return true;
+    };
+    if (!check(v.runstate, "VMM runstate"))
+        return false;
+    if (v.runstate_area.valid()) {
+        RunstateInfo guest{};
+        if (area_read(m_mem, v.runstate_area, 0, &guest, sizeof(guest)) && !check(guest, "guest runstate area"))
+            return false;
+    }
+    return true;
+}
+
+bool XenDomain::handle_wrmsr(uint32_t, uint32_t index, uint64_t data, bool long_mode)
+{
+    m_wrmsr_exits.fetch_add(1, std::memory_order_relaxed);
+    if (index != kHypercallMsr)
+        return false;
+    std::lock_guard g(m_lock);
+    // Only one hypercall page exists (CPUID base+2 EAX = 1): index > 0 is #GP.
+    if (data & 0xfff)
+        return false;
+    uint64_t gpa = data & ~0xfffull;
+    uint64_t gfn = gpa / kPageSize;
+    if (!m_mem.is_ram_gfn(gfn) || m_mem.overlay_gfn() == gfn)
+        return false;
+    uint8_t* page = m_mem.host_ptr(gpa, kPageSize);
+    if (!page)
+        return false;
+    write_hypercall_page(page, kHypercallPort);
+    m_hypercall_page_gpa = gpa;
+    m_long_mode = long_mode;
+    return true;
+}
+
+bool XenDomain::handle_rdmsr(uint32_t, uint32_t index, uint64_t* data)
+{
+    if (index != kHypercallMsr)
+        return false;
+    *data = 0;  // Xen reads the hypercall MSR as zero.
+    return true;
+}
+
+int64_t XenDomain::dispatch(const HypercallRequest& req)
+{
+    m_hypercalls.fetch_add(1, std::memory_order_relaxed);
+    // Hypercalls are a kernel interface: user mode gets -EPERM, as with Xen
+    // HVM and QEMU.
+    if (req.cpl > 0)
+        return -kEPERM;
+    switch (req.nr) {
+    case kHypercallXenVersion:
+        return do_xen_version(req);
+    case kHypercallConsoleIo:
+        return do_console_io(req);
+    case kHypercallMemoryOp:
+        return do_memory_op(req);
+    case kHypercallVmAssist:
+        return do_vm_assist(req);
+    case kHypercallVcpuOp:
+        return do_vcpu_op(req);
+    case kHypercallSchedOp:
+        return do_sched_op(req);
+    case kHypercallArch7:
+        return do_abi_probe(req);
+    default:
+        return -kENOSYS;
+    }
+}
+
+int64_t XenDomain::do_xen_version(const HypercallRequest& req)
+{
+    switch (req.args[0]) {
+    case kXenverVersion:
+        return kXenVersion;
+    case kXenverExtraversion:
+        if (!x86::copy_to_guest(m_mem, req.paging, req.args[1], kXenExtraversion, sizeof(kXenExtraversion)))
+            return -kEFAULT;
+        return 0;
+    case kXenverGetFeatures: {
+        FeatureInfo fi{};
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &fi, sizeof(fi)))
+            return -kEFAULT;
+        // XENFEAT_NR_SUBMAPS is 1: Xen rejects any other submap.
+        if (fi.submap_idx != 0)
+            return -kEINVAL;
+        fi.submap = (1u << kXenfeatWritablePageTables) | (1u << kXenfeatWritableDescriptorTables) |
+                    (1u << kXenfeatAutoTranslatedPhysmap) | (1u << kXenfeatSupervisorModeKernel) |
+                    (1u << kXenfeatHvmCallbackVector) | (1u << kXenfeatHvmSafePvclock);
+        if (!x86::copy_to_guest(m_mem, req.paging, req.args[1], &fi, sizeof(fi)))
+            return -kEFAULT;
+        return 0;
+    }
+    case kXenverPagesize:
+        return static_cast<int64_t>(kPageSize);
+    default:
+        return -kENOSYS;
+    }
+}
+
+int64_t XenDomain::do_console_io(const HypercallRequest& req)
+{
+    // cmd and count are unsigned int in the Xen prototype.
+    uint32_t cmd = static_cast<uint32_t>(req.args[0]);
+    uint32_t count = static_cast<uint32_t>(req.args[1]);
+    switch (cmd) {
+    case kConsoleioWrite: {
+        uint32_t n = std::min(count, kConsoleWriteMax);
+        std::string buf(n, '\0');
+        if (n && !x86::copy_from_guest(m_mem, req.paging, req.args[2], buf.data(), n))
+            return -kEFAULT;
+        std::lock_guard g(m_lock);
+        size_t room = m_config.console_limit > m_console.size() ? m_config.console_limit - m_console.size() : 0;
+        m_console.append(buf, 0, std::min<size_t>(room, n));
+        if (m_console_echo && n) {
+            std::fwrite(buf.data(), 1, n, stdout);
+            std::fflush(stdout);
+        }
+        return 0;
+    }
+    case kConsoleioRead:
+        return 0;  // No console input: zero characters read.
+    default:
+        return -kENOSYS;
+    }
+}
+
+int64_t XenDomain::do_memory_op(const HypercallRequest& req)
+{
+    if (req.args[0] != kXenmemAddToPhysmap)
+        return -kENOSYS;
+    AddToPhysmap xatp{};
+    if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &xatp, sizeof(xatp)))
+        return -kEFAULT;
+    if (xatp.domid != kDomidSelf && xatp.domid != kOwnDomid)
+        return -kESRCH;
+    switch (xatp.space) {
+    case kXenmapspaceSharedInfo:
+        if (xatp.idx != 0)
+            return -kEINVAL;
+        return map_shared_info(xatp.gpfn);
+    case kXenmapspaceGrantTable:
+        return -kENOSYS;  // Grant tables arrive with part 2.
+    case kXenmapspaceGmfn:
+    case kXenmapspaceGmfnRange:
+    case kXenmapspaceGmfnForeign:
+    case kXenmapspaceDevMmio:
+        return -kEOPNOTSUPP;
+    default:
+        return -kEINVAL;
+    }
+}
+
+int64_t XenDomain::map_shared_info(uint64_t gfn)
+{
+    std::lock_guard g(m_lock);
+    // Policy: shared_info may only overlay a RAM page; a hole has no memslot
+    // to restore and no guest need for it.
+    if (!m_mem.is_ram_gfn(gfn))
+        return -kEINVAL;
+    if (m_hypercall_page_gpa && *m_hypercall_page_gpa / kPageSize == gfn)
+        return -kEINVAL;
+    if (m_mem.overlay_gfn() != gfn) {
+        if (!m_mem.place_overlay(gfn))
+            return -kEINVAL;
+    }
+    write_wallclock();
+    return 0;
+}
+
+int64_t XenDomain::do_vm_assist(const HypercallRequest& req)
+{
+    uint64_t cmd = req.args[0];
+    uint64_t type = req.args[1];
+    // HVM guests may only use the runstate update flag (VM_ASSIST_VALID).
+    if (type >= 64 || type != kVmasstTypeRunstateUpdateFlag)
+        return -kEINVAL;
+    std::lock_guard g(m_lock);
+    switch (cmd) {
+    case kVmasstCmdEnable:
+        m_vm_assist |= 1ull << type;
+        return 0;
+    case kVmasstCmdDisable:
+        m_vm_assist &= ~(1ull << type);
+        return 0;
+    default:
+        return -kENOSYS;
+    }
+}
+
+bool XenDomain::resolve_area(const HypercallRequest& req, uint64_t gva, uint32_t len, GuestArea* out)
+{
+    GuestArea area;
+    uint64_t first_len = std::min<uint64_t>(len, kPageSize - (gva & (kPageSize - 1)));
+    auto gpa0 = x86::translate(m_mem, req.paging, gva);
+    if (!gpa0 || !m_mem.host_ptr(*gpa0, first_len))
+        return false;
+    area.pieces[0] = {*gpa0, static_cast<uint32_t>(first_len)};
+    area.nr_pieces = 1;
+    if (first_len < len) {
+        auto gpa1 = x86::translate(m_mem, req.paging, gva + first_len);
+        uint32_t rest = len - static_cast<uint32_t>(first_len);
+        if (!gpa1 || !m_mem.host_ptr(*gpa1, rest))
+            return false;
+        area.pieces[1] = {*gpa1, rest};
+        area.nr_pieces = 2;
+    }
+    *out = area;
+    return true;
+}
+
+int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
+{
+    uint64_t cmd = req.args[0];
+    uint64_t target = req.args[1];
+    if (target >= m_vcpus.size())
+        return -kENOENT;
+    auto id = static_cast<uint32_t>(target);
+    switch (cmd) {
+    case kVcpuopRegisterVcpuInfo: {
+        RegisterVcpuInfo info{};
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &info, sizeof(info)))
+            return -kEFAULT;
+        {
+            std::lock_guard g(m_lock);
+            auto& v = m_vcpus[id];
+            // Natural alignment keeps the 64-bit atomics on pending_sel valid.
+            if (info.offset > kPageSize - sizeof(VcpuInfo) || (info.offset & 7))
+                return -kEINVAL;
+            if (info.mfn > (UINT64_MAX >> 12) || !m_mem.is_ram_gfn(info.mfn) || m_mem.overlay_gfn() == info.mfn)
+                return -kEINVAL;
+            // Newer Xen refuses a second registration with -EBUSY.
+            if (v.vcpu_info_gpa)
+                return -kEBUSY;
+            uint64_t gpa = info.mfn * kPageSize + info.offset;
+            auto* dst = reinterpret_cast<VcpuInfo*>(m_mem.host_ptr(gpa, sizeof(VcpuInfo)));
+            if (!dst)
+                return -kEINVAL;
+            VcpuInfo* old = current_vcpu_info(id);
+            VcpuInfo copy = *old;
+            *dst = copy;
+            // As Xen's map_vcpu_info(): mark everything pending so nothing
+            // raised during the switch is lost; the guest sees one spurious
+            // upcall.
+            __atomic_store_n(&dst->evtchn_pending_sel, ~0ull, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&dst->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+            v.vcpu_info_gpa = gpa;
+        }
+        update_time(id);
+        return 0;
+    }
+    case kVcpuopRegisterRunstateMemoryArea: {
+        uint64_t addr = 0;
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &addr, sizeof(addr)))
+            return -kEFAULT;
+        std::lock_guard g(m_lock);
+        auto& v = m_vcpus[id];
+        if (addr == 0) {
+            v.runstate_area = {};
+            return 0;
+        }
+        GuestArea area;
+        if (!resolve_area(req, addr, sizeof(RunstateInfo), &area))
+            return -kEFAULT;
+        v.runstate_area = area;
+        write_runstate_area(v);
+        return 0;
+    }
+    case kVcpuopRegisterVcpuTimeMemoryArea: {
+        uint64_t addr = 0;
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &addr, sizeof(addr)))
+            return -kEFAULT;
+        {
+            std::lock_guard g(m_lock);
+            auto& v = m_vcpus[id];
+            if (addr == 0) {
+                v.time_area = {};
+                return 0;
+            }
+            GuestArea area;
+            if (!resolve_area(req, addr, sizeof(VcpuTimeInfo), &area))
+                return -kEFAULT;
+            v.time_area = area;
+        }
+        update_time(id);
+        return 0;
+    }
+    default:
+        return -kENOSYS;
+    }
+}
+
+void XenDomain::soft_reset()
+{
+    // Back to the state of a fresh domain, keeping RAM and the hypercall
+    // page: shared_info unmapped and cleared, vcpu_info and the registered
+    // areas back to their defaults, VM assists off.
+    if (m_mem.overlay_gfn())
+        (void)m_mem.place_overlay(std::nullopt);
+    auto* s = reinterpret_cast<SharedInfo*>(m_mem.overlay());
+    std::memset(s->vcpu_info, 0, sizeof(s->vcpu_info));
+    std::memset(s->evtchn_pending, 0, sizeof(s->evtchn_pending));
+    std::memset(s->evtchn_mask, 0, sizeof(s->evtchn_mask));
+    m_vm_assist = 0;
+    for (auto& v : m_vcpus) {
+        v.vcpu_info_gpa.reset();
+        v.dummy_vcpu_info = {};
+        v.time_area = {};
+        v.runstate_area = {};
+    }
+}
+
+int64_t XenDomain::do_sched_op(const HypercallRequest& req)
+{
+    switch (req.args[0]) {
+    case kSchedopYield:
+        set_runstate(req.vcpu, kRunstateRunnable);
+        sched_yield();
+        set_runstate(req.vcpu, kRunstateRunning);
+        return 0;
+    case kSchedopShutdown: {
+        uint32_t reason = 0;
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &reason, sizeof(reason)))
+            return -kEFAULT;
+        if (reason > kShutdownSoftReset)
+            return -kEINVAL;
+        if (reason == kShutdownSoftReset) {
+            {
+                std::lock_guard g(m_lock);
+                soft_reset();
+            }
+            for (uint32_t i = 0; i < m_vcpus.size(); ++i)
+                update_time(i);
+            return 0;
+        }
+        m_shutdown.store(reason + 1, std::memory_order_release);
+        return 0;
+    }
+    default:
+        return -kENOSYS;
+    }
+}
+
+int64_t XenDomain::do_abi_probe(const HypercallRequest& req)
+{
+    if (!m_config.enable_abi_probe)
+        return -kENOSYS;
+    std::lock_guard g(m_lock);
+    m_probe_args = req.args;
+    return static_cast<int64_t>(0xcafef00dfbfbffffull);
+}
+
+}  // namespace xenvmm::xen

@@ -1,0 +1,138 @@
+// Per-VM Xen state for the userspace emulation and the hypercall
+// dispatcher. Nothing here touches KVM: the VMM hands in guest memory, the
+// clock and the paging state of the calling vCPU, which is also what lets
+// the fuzz harness drive dispatch() without /dev/kvm.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vmm/memory.h"
+#include "vmm/x86/paging.h"
+#include "vmm/xen/abi.h"
+#include "vmm/xen/time.h"
+
+namespace xenvmm::xen {
+
+struct HypercallRequest {
+    uint32_t vcpu = 0;
+    uint64_t nr = 0;
+    std::array<uint64_t, 6> args{};
+    int cpl = 0;
+    bool long_mode = true;
+    x86::PagingState paging;
+};
+
+// A guest area registered by GVA, translated once at registration (as KVM
+// and QEMU do) into at most two physical pieces because it may cross a page.
+struct GuestArea {
+    struct Piece {
+        uint64_t gpa = 0;
+        uint32_t len = 0;
+    };
+    std::array<Piece, 2> pieces{};
+    uint32_t nr_pieces = 0;
+    bool valid() const { return nr_pieces != 0; }
+};
+
+struct XenVcpu {
+    uint32_t id = 0;
+    std::optional<uint64_t> vcpu_info_gpa;
+    // Stand-in vcpu_info while none is reachable by the guest (no shared_info
+    // yet, or vCPU >= 32), like Xen's dummy_vcpu_info.
+    VcpuInfo dummy_vcpu_info{};
+    GuestArea time_area;
+    GuestArea runstate_area;
+    RunstateInfo runstate{};
+};
+
+struct DomainConfig {
+    uint32_t nr_vcpus = 1;
+    // Answer the arch_7 register-ABI probe (test hcall_abi only).
+    bool enable_abi_probe = false;
+    size_t console_limit = 1u << 20;
+};
+
+enum class ShutdownState : uint32_t { running = 0, requested = 1 };
+
+class XenDomain {
+public:
+    XenDomain(GuestMemory& mem, XenClock clock, DomainConfig config);
+
+    // Hypercall dispatcher: every argument is guest controlled. Returns the
+    // value for rax.
+    int64_t dispatch(const HypercallRequest& req);
+
+    // MSR exits for the hypercall-page MSR. false means inject #GP.
+    bool handle_wrmsr(uint32_t vcpu, uint32_t index, uint64_t data, bool long_mode);
+    bool handle_rdmsr(uint32_t vcpu, uint32_t index, uint64_t* data);
+
+    // Runstate transitions done by the vCPU loop.
+    void set_runstate(uint32_t vcpu, uint32_t state);
+    // Refresh every time copy of a vCPU (vcpu_info and the secondary area).
+    void update_time(uint32_t vcpu);
+
+    // Host-side helpers for the conformance checks and for event delivery.
+    VcpuInfo* current_vcpu_info(uint32_t vcpu);
+    // Mark an event selector bit pending on the vCPU's current vcpu_info.
+    void raise_pending_sel(uint32_t vcpu, unsigned bit);
+    bool runstate_invariant_holds(uint32_t vcpu, std::string* why) const;
+
+    std::optional<uint32_t> shutdown_reason() const;
+    void clear_shutdown();
+    std::string console() const;
+    uint64_t hypercall_count() const { return m_hypercalls.load(std::memory_order_relaxed); }
+    uint64_t wrmsr_exits() const { return m_wrmsr_exits.load(std::memory_order_relaxed); }
+    std::optional<uint64_t> hypercall_page_gpa() const;
+    bool long_mode_latched() const { return m_long_mode; }
+    std::array<uint64_t, 6> last_probe_args() const;
+    GuestMemory& memory() { return m_mem; }
+    const XenClock& clock() const { return m_clock; }
+    XenVcpu& vcpu(uint32_t id) { return m_vcpus.at(id); }
+    uint32_t nr_vcpus() const { return static_cast<uint32_t>(m_vcpus.size()); }
+    bool runstate_update_flag() const { return m_vm_assist & (1ull << kVmasstTypeRunstateUpdateFlag); }
+    void set_console_echo(bool echo) { m_console_echo = echo; }
+
+private:
+    int64_t do_xen_version(const HypercallRequest& req);
+    int64_t do_console_io(const HypercallRequest& req);
+    int64_t do_memory_op(const HypercallRequest& req);
+    int64_t do_vm_assist(const HypercallRequest& req);
+    int64_t do_vcpu_op(const HypercallRequest& req);
+    int64_t do_sched_op(const HypercallRequest& req);
+    int64_t do_abi_probe(const HypercallRequest& req);
+
+    int64_t map_shared_info(uint64_t gfn);
+    void write_wallclock();
+    void write_time_info(void* dst, const VcpuTimeInfo& t);
+    void write_runstate_area(XenVcpu& v);
+    bool resolve_area(const HypercallRequest& req, uint64_t gva, uint32_t len, GuestArea* out);
+    void soft_reset();
+
+    GuestMemory& m_mem;
+    XenClock m_clock;
+    DomainConfig m_config;
+    std::vector<XenVcpu> m_vcpus;
+    mutable std::mutex m_lock;
+
+    std::optional<uint64_t> m_hypercall_page_gpa;
+    bool m_long_mode = false;
+    uint64_t m_vm_assist = 0;
+    std::string m_console;
+    bool m_console_echo = false;
+    std::array<uint64_t, 6> m_probe_args{};
+    std::atomic<uint64_t> m_hypercalls{0};
+    std::atomic<uint64_t> m_wrmsr_exits{0};
+    std::atomic<uint32_t> m_shutdown{0};  // 0 running, else reason + 1
+};
+
+// Bytes of one hypercall-page slot: mov $nr,%eax; out %eax,$port; ret; int3 padding.
+void write_hypercall_page(uint8_t* page, uint8_t port);
+inline constexpr uint8_t kHypercallPort = 0xe5;
+
+}  // namespace xenvmm::xen
