@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages kvmx needs; do nothing when all are present.
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build pkg-config git git-email clang libclang-rt-14-dev
+      libgit2-dev libcli11-dev libyaml-cpp-dev catch2 nlohmann-json3-dev libre2-dev
+      libgmime-3.0-dev zlib1g-dev python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

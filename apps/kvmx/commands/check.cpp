@@ -1,0 +1,184 @@
+// kvmx check: run the per-patch rules over commits, ranges and patch files.
+
+#include "apps/kvmx/commands/commands.h"
+#include "apps/kvmx/commands/profile_option.h"
+#include "libreview/git/lookup.h"
+#include "libreview/git/repository.h"
+#include "libreview/patch/patch_file.h"
+#include "libreview/report/report.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace kvmx {
+namespace {
+
+struct CheckOptions {
+    std::string profile;
+    std::string repo;
+    std::string format = "text";
+    std::string fail_on = "error";
+    unsigned jobs = 0;
+    std::vector<std::string> inputs;
+};
+
+struct PatchResult {
+    std::vector<review::Finding> findings;
+    review::SkipLog skips;
+    std::optional<review::Error> error;
+};
+
+// Check commits with one repository handle per thread (libgit2 handles are
+// not shared); results land in per-commit slots so output order is stable.
+std::vector<PatchResult> check_commits(review::Engine const& engine, std::string const& repo_path,
+                                       std::vector<std::string> const& ids, unsigned jobs)
+{
+    std::vector<PatchResult> results(ids.size());
+    unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(ids.size())));
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        auto repo = review::git::Repository::open(repo_path);
+        if (!repo) {
+            std::size_t i;
+            while ((i = next.fetch_add(1)) < ids.size())
+                results[i].error = repo.error();
+            return;
+        }
+        review::git::RepositoryLookup lookup(*repo);
+        std::size_t i;
+        while ((i = next.fetch_add(1)) < ids.size()) {
+            auto patch = repo->read_patch(ids[i]);
+            if (!patch) {
+                results[i].error = patch.error();
+                continue;
+            }
+            engine.check_patch(*patch, &lookup, results[i].findings, results[i].skips);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    return results;
+}
+
+std::vector<std::string> patch_files_in(std::filesystem::path const& dir)
+{
+    std::vector<std::string> files;
+    for (auto const& entry : std::filesystem::directory_iterator(dir)) {
+        if (!entry.is_regular_file())
+            continue;
+        std::string name = entry.path().filename().string();
+        if (name.empty() || name[0] == '.')
+            continue;
+        auto ext = entry.path().extension().string();
+        if (ext == ".patch" || ext == ".eml" || ext == ".diff" || ext == ".mbox")
+            files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+int run_check(CheckOptions const& opts)
+{
+    auto fail_on = review::parse_severity(opts.fail_on);
+    if (!fail_on)
+        return fail("--fail-on must be error, warning or info, not '" + opts.fail_on + "'");
+    if (opts.format != "text" && opts.format != "json" && opts.format != "sarif")
+        return fail("--format must be text, json or sarif, not '" + opts.format + "'");
+    auto engine = load_engine(opts.profile);
+    if (!engine)
+        return fail(engine.error().describe());
+
+    review::Report report;
+    report.tool_version = version;
+    report.profile = engine->profile().name;
+    report.notes = engine->option_problems();
+    review::SkipLog skips;
+
+    std::optional<review::git::Repository> repo;
+    auto open_repo = [&]() -> std::optional<review::Error> {
+        if (repo)
+            return std::nullopt;
+        auto r = review::git::Repository::open(opts.repo.empty() ? "." : opts.repo);
+        if (!r)
+            return r.error();
+        repo.emplace(std::move(*r));
+        return std::nullopt;
+    };
+    if (!opts.repo.empty())
+        if (auto err = open_repo())
+            return fail(err->describe());
+
+    unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+    for (auto const& input : opts.inputs) {
+        std::error_code ec;
+        std::filesystem::path path(input);
+        if (std::filesystem::exists(path, ec)) {
+            std::vector<std::string> files =
+                std::filesystem::is_directory(path, ec) ? patch_files_in(path) : std::vector<std::string>{input};
+            if (files.empty())
+                return fail(input + ": no .patch, .eml, .diff or .mbox files in the directory");
+            std::optional<review::git::RepositoryLookup> lookup;
+            if (repo)
+                lookup.emplace(*repo);
+            for (auto const& file : files) {
+                auto patch = review::read_patch_file(file);
+                if (!patch)
+                    return fail(patch.error().describe());
+                if (!review::is_cover_letter(*patch))
+                    ++report.patches;
+                engine->check_patch(*patch, lookup ? &*lookup : nullptr, report.findings, skips);
+            }
+            continue;
+        }
+        if (auto err = open_repo())
+            return fail(input + " is neither a file nor a revision in a repository: " + err->describe());
+        auto ids = repo->resolve(input);
+        if (!ids)
+            return fail(ids.error().describe());
+        auto results = check_commits(*engine, repo->path(), *ids, jobs);
+        for (auto& r : results) {
+            if (r.error)
+                return fail(r.error->describe());
+            report.findings.insert(report.findings.end(), std::make_move_iterator(r.findings.begin()),
+                                   std::make_move_iterator(r.findings.end()));
+            skips.merge(r.skips);
+        }
+        report.patches += ids->size();
+    }
+    report.skipped = skips.entries();
+
+    if (opts.format == "json")
+        review::write_json(report, std::cout);
+    else if (opts.format == "sarif")
+        review::write_sarif(report, review::builtin_registry(), std::cout);
+    else
+        review::write_text(report, std::cout);
+    std::cout.flush();
+    bool failing = std::any_of(report.findings.begin(), report.findings.end(),
+                               [&](review::Finding const& f) { return f.severity >= *fail_on; });
+    return failing ? ExitFindings : ExitClean;
+}
+
+} // namespace
+
+void add_check_command(CLI::App& app, int& status)
+{
+    auto opts = std::make_shared<CheckOptions>();
+    auto* cmd = app.add_subcommand("check", "check commits, ranges or patch files against the handbook rules");
+    cmd->add_option("--profile", opts->profile, "profile: builtin name (kvm-x86, kvm-unit-tests) or YAML file");
+    cmd->add_option("--repo", opts->repo, "repository for revisions and Fixes:/commit lookups (default: .)");
+    cmd->add_option("--format", opts->format, "output format: text, json or sarif");
+    cmd->add_option("--fail-on", opts->fail_on, "exit 1 when findings reach this severity: error, warning, info");
+    cmd->add_option("-j,--jobs", opts->jobs, "threads for commit ranges (default: all cores)");
+    cmd->add_option("inputs", opts->inputs, "revision ranges (A..B), commit ids, patch files or directories")
+        ->required();
+    cmd->callback([opts, &status] { status = run_check(*opts); });
+}
+
+} // namespace kvmx

@@ -1,0 +1,18 @@
+# Turn rules/*.yaml into a C++ source holding each profile as a string.
+# Invoked as: cmake -DOUT=file.cpp -DRULES_DIR=dir -P embed_profiles.cmake
+set(body "// Generated from rules/*.yaml by embed_profiles.cmake. Do not edit.\n#include <cstddef>\nnamespace review {\nstruct EmbeddedProfile { char const* name; char const* text; };\n")
+set(entries "")
+set(index 0)
+file(GLOB INPUTS "${RULES_DIR}/*.yaml")
+list(SORT INPUTS)
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name "${input}" NAME_WE)
+  file(READ "${input}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," chars "${hex}")
+  string(APPEND body "static char const profile_${index}[] = {${chars} 0};\n")
+  string(APPEND entries "    {\"${name}\", profile_${index}},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND body "extern EmbeddedProfile const embedded_profiles[];\nEmbeddedProfile const embedded_profiles[] = {\n${entries}};\nextern std::size_t const embedded_profile_count;\nstd::size_t const embedded_profile_count = ${index};\n}\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,76 @@
+#pragma once
+// RAII over libgit2: the only place that includes <git2.h>. A Repository is
+// not thread-safe; open one per thread.
+
+#include "libreview/core/result.h"
+#include "libreview/patch/patch.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct git_repository;
+
+namespace review::git {
+
+// Initialise libgit2 for the lifetime of the object; make one in main().
+class Library {
+public:
+    Library();
+    ~Library();
+    Library(Library const&) = delete;
+    Library& operator=(Library const&) = delete;
+};
+
+struct CommitInfo {
+    std::string id;    // full hex id
+    std::string title; // the summary line
+};
+
+enum class Merges { Skip, Include };
+
+class Repository {
+public:
+    // Open the repository at `path` or the one containing it.
+    static Result<Repository> open(std::string const& path);
+
+    Repository(Repository&&) noexcept;
+    Repository& operator=(Repository&&) noexcept;
+    ~Repository();
+
+    std::string const& path() const { return m_path; }
+
+    // Expand a revision argument ("A..B", "A...B" is refused, a single
+    // revision) into commit ids, oldest first. A single revision names one
+    // commit; ranges list every commit in B not in A.
+    Result<std::vector<std::string>> resolve(std::string const& spec, Merges merges = Merges::Skip) const;
+
+    // Read a commit with its message and its diff against the first parent.
+    Result<Patch> read_patch(std::string const& id, bool with_diff = true) const;
+
+    // Look up a possibly abbreviated id; nullopt when absent, error when ambiguous.
+    Result<std::optional<CommitInfo>> lookup(std::string const& abbreviated) const;
+
+    // True when `id` is contained in a release tag (vX.Y or vX.Y.Z, no -rc).
+    bool in_release(std::string const& id) const;
+
+    // True when `ancestor` is reachable from `descendant` (or equal).
+    bool is_ancestor(std::string const& ancestor, std::string const& descendant) const;
+
+    // Resolve a ref or revision to a full commit id.
+    std::optional<std::string> resolve_commit(std::string const& rev) const;
+
+    git_repository* raw() const { return m_repo; }
+
+private:
+    Repository(git_repository*, std::string path);
+    git_repository* m_repo = nullptr;
+    std::string m_path;
+    mutable std::optional<std::vector<std::string>> m_release_tags; // commit ids
+};
+
+// The last libgit2 error as text.
+std::string last_error();
+
+} // namespace review::git

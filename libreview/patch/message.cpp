@@ -1,0 +1,197 @@
+#include "libreview/patch/message.h"
+
+#include "libreview/core/text.h"
+
+namespace review {
+
+bool Trailer::is(std::string_view name) const { return text::iequals(key, name); }
+
+std::vector<Trailer const*> Message::trailers_named(std::string_view key) const
+{
+    std::vector<Trailer const*> out;
+    for (auto const& t : trailers)
+        if (t.is(key))
+            out.push_back(&t);
+    return out;
+}
+
+std::string Message::body_text() const
+{
+    std::string out;
+    for (auto const& line : body) {
+        out += line.text;
+        out += '\n';
+    }
+    return out;
+}
+
+bool Message::has_body() const
+{
+    for (auto const& line : body)
+        if (!text::trim(line.text).empty())
+            return true;
+    return false;
+}
+
+bool looks_like_trailer(std::string_view line)
+{
+    std::size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos || colon > 40)
+        return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        char c = line[i];
+        if (!(text::is_alpha(c) || text::is_digit(c) || c == '-'))
+            return false;
+    }
+    // "Key:" must be followed by a space and a value (URLs "http:" have none).
+    return colon + 1 < line.size() && line[colon + 1] == ' ' && !text::trim(line.substr(colon + 1)).empty();
+}
+
+static bool is_trailer_note(std::string_view line)
+{
+    auto t = text::trim(line);
+    return t.size() >= 2 && t.front() == '[' && t.back() == ']';
+}
+
+static Trailer make_trailer(Line const& line)
+{
+    Trailer t;
+    std::string_view s = line.text;
+    std::size_t colon = s.find(':');
+    t.key = std::string(s.substr(0, colon));
+    std::string_view value = text::trim(s.substr(colon + 1));
+    std::size_t hash = value.find(" #");
+    if (hash != std::string_view::npos) {
+        t.comment = std::string(text::trim(value.substr(hash + 2)));
+        value = text::trim(value.substr(0, hash));
+    }
+    t.value = std::string(value);
+    t.raw = line.text;
+    t.line = line.number;
+    return t;
+}
+
+void parse_body(Message& message, std::vector<Line> lines)
+{
+    // Split off the notes below "---".
+    std::vector<Line> above;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (text::trim_right(lines[i].text) == "---") {
+            message.has_notes_separator = true;
+            message.notes.assign(lines.begin() + static_cast<long>(i) + 1, lines.end());
+            break;
+        }
+        above.push_back(std::move(lines[i]));
+    }
+    while (!above.empty() && text::trim(above.back().text).empty())
+        above.pop_back();
+    while (!above.empty() && text::trim(above.front().text).empty())
+        above.erase(above.begin());
+
+    // The trailer block is the longest run of trailer-like lines at the end of
+    // the last paragraph: "Key: value", indented continuations, "[ notes ]"
+    // and "#" comments.
+    std::size_t para_start = above.size();
+    while (para_start > 0 && !text::trim(above[para_start - 1].text).empty())
+        --para_start;
+    std::size_t start = above.size();
+    bool any_key = false;
+    for (std::size_t i = above.size(); i > para_start; --i) {
+        std::string_view s = above[i - 1].text;
+        bool ok = looks_like_trailer(s) || is_trailer_note(s) || (!s.empty() && s[0] == '#') ||
+                  (!s.empty() && (s[0] == ' ' || s[0] == '\t') && i - 1 > para_start);
+        if (!ok)
+            break;
+        if (looks_like_trailer(s))
+            any_key = true;
+        start = i - 1;
+    }
+    // A continuation line cannot open the block.
+    while (start < above.size() && !above[start].text.empty() &&
+           (above[start].text[0] == ' ' || above[start].text[0] == '\t'))
+        ++start;
+    if (!any_key)
+        start = above.size();
+    // A block that does not fill its paragraph must carry a sign-off, so that a
+    // prose line ending in "Note: foo" is not taken for a trailer.
+    if (start > para_start && start < above.size()) {
+        bool signoff = false;
+        for (std::size_t i = start; i < above.size(); ++i)
+            if (text::istarts_with(above[i].text, "Signed-off-by:"))
+                signoff = true;
+        if (!signoff)
+            start = above.size();
+    }
+
+    for (std::size_t i = start; i < above.size(); ++i) {
+        Line const& line = above[i];
+        std::string_view s = line.text;
+        if (looks_like_trailer(s)) {
+            message.trailers.push_back(make_trailer(line));
+        } else if (!s.empty() && (s[0] == ' ' || s[0] == '\t') && !message.trailers.empty()) {
+            Trailer& last = message.trailers.back();
+            last.value += " ";
+            last.value += std::string(text::trim(s));
+            last.raw += "\n" + line.text;
+            last.continued = true;
+        } else {
+            message.trailer_notes.push_back(line);
+        }
+    }
+    above.resize(start);
+    while (!above.empty() && text::trim(above.back().text).empty())
+        above.pop_back();
+    message.body = std::move(above);
+}
+
+Message parse_message(std::string_view input, int first_line)
+{
+    Message message;
+    auto raw = text::split_lines(input);
+    std::size_t i = 0;
+    // Skip leading blank lines; the title is the first paragraph, unfolded.
+    while (i < raw.size() && text::trim(raw[i]).empty())
+        ++i;
+    message.title_line = first_line + static_cast<int>(i);
+    std::string title;
+    while (i < raw.size() && !text::trim(raw[i]).empty()) {
+        if (!title.empty())
+            title += ' ';
+        title += std::string(text::trim(raw[i]));
+        ++i;
+    }
+    message.title = std::move(title);
+    std::vector<Line> lines;
+    for (; i < raw.size(); ++i)
+        lines.push_back(Line{std::string(raw[i]), first_line + static_cast<int>(i)});
+    parse_body(message, std::move(lines));
+    return message;
+}
+
+std::string strip_subject_tags(std::string_view subject, std::string* tags)
+{
+    std::string_view s = text::trim(subject);
+    std::string collected;
+    for (;;) {
+        if (text::istarts_with(s, "Re:") || text::istarts_with(s, "Fwd:")) {
+            s = text::trim_left(s.substr(s.find(':') + 1));
+            continue;
+        }
+        if (!s.empty() && s.front() == '[') {
+            std::size_t close = s.find(']');
+            if (close == std::string_view::npos)
+                break;
+            if (!collected.empty())
+                collected += ' ';
+            collected += std::string(text::trim(s.substr(1, close - 1)));
+            s = text::trim_left(s.substr(close + 1));
+            continue;
+        }
+        break;
+    }
+    if (tags)
+        *tags = collected;
+    return std::string(s);
+}
+
+} // namespace review

@@ -1,0 +1,102 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/commit_citation.h"
+
+namespace review {
+namespace {
+
+class ChangelogCommitRef final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"changelog.commit-ref", Severity::Warning, Scope::Patch,
+                "Cite commits as commit <12+ hex> (\"<title>\"); with a repository, the id and title must match",
+                "Changelog", {{"min-id-length", "12", "shortest accepted abbreviated id"}}};
+    }
+    ChangelogCommitRef(RuleInfo const& info, Severity severity, RuleOptions const& options)
+        : Rule(info, severity), m_min(options.get_int("min-id-length", 12))
+    {
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        // Join each paragraph so citations wrapped over lines still parse;
+        // remember where each line starts to report the right one.
+        auto const& body = ctx.patch.message.body;
+        std::size_t i = 0;
+        bool skipped_titles = false;
+        while (i < body.size()) {
+            std::string joined;
+            std::vector<std::pair<std::size_t, int>> starts;
+            for (; i < body.size() && !text::trim(body[i].text).empty(); ++i) {
+                if (!body[i].text.empty() && body[i].text[0] == '>')
+                    continue;
+                starts.push_back({joined.size(), body[i].number});
+                joined += std::string(text::trim(body[i].text));
+                joined += ' ';
+            }
+            ++i;
+            scan(ctx, joined, starts, out, skipped_titles);
+        }
+        if (skipped_titles && ctx.skips)
+            ctx.skips->add(id(), "no repository: cited ids and titles were not verified");
+    }
+
+private:
+    void scan(PatchContext const& ctx, std::string const& text, std::vector<std::pair<std::size_t, int>> const& starts,
+              std::vector<Finding>& out, bool& skipped_titles) const
+    {
+        auto line_at = [&](std::size_t offset) {
+            int line = 0;
+            for (auto const& [start, number] : starts)
+                if (start <= offset)
+                    line = number;
+            return line;
+        };
+        std::size_t pos = 0;
+        while ((pos = text.find("ommit ", pos)) != std::string::npos) {
+            std::size_t word = pos - 1;
+            pos += 6;
+            if (pos - 7 >= text.size() || (text[word] != 'c' && text[word] != 'C'))
+                continue;
+            if (word > 0 && text::is_ident_char(text[word - 1]))
+                continue;
+            Citation c = parse_citation(std::string_view(text).substr(pos));
+            if (c.id.size() < 7 || (pos + c.id.size() < text.size() && text::is_ident_char(text[pos + c.id.size()])))
+                continue;
+            int line = line_at(word);
+            bool short_id = static_cast<long>(c.id.size()) < m_min;
+            std::optional<CitationResult> verified;
+            if (ctx.repo)
+                verified = verify_citation(c, *ctx.repo);
+            else
+                skipped_titles = true;
+            std::optional<std::string> fix;
+            if (verified && verified->commit)
+                fix = "commit " + format_citation(verified->commit->id, verified->commit->title);
+            if (verified && verified->status == CitationCheck::NotFound) {
+                out.push_back(finding(ctx, line, "commit " + c.id + " is not in the repository; check the id"));
+            } else if (verified && verified->status == CitationCheck::Ambiguous) {
+                out.push_back(finding(ctx, line, "commit " + c.id + ": " + verified->detail));
+            } else if (!c.well_formed || short_id) {
+                out.push_back(finding(ctx, line,
+                                      "cite commits as commit <" + std::to_string(m_min) +
+                                          "+ hex chars> (\"<title>\"): '" + "commit " + c.id + "'",
+                                      fix));
+            } else if (verified && verified->status == CitationCheck::TitleMismatch) {
+                out.push_back(finding(ctx, line,
+                                      "commit " + c.id + " is titled \"" + verified->commit->title +
+                                          "\", not \"" + *c.title + "\"",
+                                      fix));
+            }
+        }
+    }
+
+    long m_min;
+};
+
+} // namespace
+
+void add_changelog_commit_ref(RuleRegistry& r) { r.add<ChangelogCommitRef>(); }
+
+} // namespace review

@@ -1,0 +1,54 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/prose.h"
+
+#include <algorithm>
+#include <set>
+
+namespace review {
+namespace {
+
+class ChangelogFunctionRef final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"changelog.function-ref", Severity::Warning, Scope::Patch,
+                "Write functions the diff defines, calls or changes as function_name() in the changelog",
+                "Function References", {}};
+    }
+    ChangelogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
+    {
+        if (!ctx.patch.diff_known)
+            return "no diff to tell functions from other identifiers";
+        return std::nullopt;
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        auto functions = functions_in_diff(ctx.patch.diff);
+        if (functions.empty())
+            return;
+        std::set<std::string> reported;
+        for (auto const& line : ctx.patch.message.body) {
+            if (!prose::is_prose_line(line.text))
+                continue;
+            for (auto const& w : prose::bare_identifiers(line.text)) {
+                std::string name(w.text);
+                if (reported.count(name) || !std::binary_search(functions.begin(), functions.end(), name))
+                    continue;
+                reported.insert(name);
+                out.push_back(finding(ctx, line.number, "write the function as " + name + "()", name + "()"));
+                if (reported.size() >= 3)
+                    return;
+            }
+        }
+    }
+};
+
+} // namespace
+
+void add_changelog_function_ref(RuleRegistry& r) { r.add<ChangelogFunctionRef>(); }
+
+} // namespace review

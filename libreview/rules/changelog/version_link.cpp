@@ -1,0 +1,63 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/prose.h"
+
+namespace review {
+namespace {
+
+// "v1", "v2:", "[v3]", "previous version", "prior version".
+bool mentions_version(std::string_view s)
+{
+    if (text::icontains(s, "previous version") || text::icontains(s, "prior version") ||
+        text::icontains(s, "earlier version") || text::icontains(s, "previous posting") ||
+        text::icontains(s, "previous revision"))
+        return true;
+    for (auto const& w : prose::tokens(s)) {
+        std::string_view t = w.text;
+        if (t.size() >= 2 && t.size() <= 3 && (t[0] == 'v' || t[0] == 'V') && text::is_digit(t[1]) &&
+            (t.size() == 2 || text::is_digit(t[2])))
+            return true;
+    }
+    return false;
+}
+
+class ChangelogVersionLink final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"changelog.version-link", Severity::Warning, Scope::Patch,
+                "Link previous versions in the cover letter or below ---, not in the changelog", "Links", {}};
+    }
+    ChangelogVersionLink(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        Message const& m = ctx.patch.message;
+        for (auto const& t : m.trailers) {
+            if (t.is("Link") && (mentions_version(t.comment) || mentions_version(t.value))) {
+                report(ctx, t.line, out);
+                return;
+            }
+        }
+        for (auto const& line : m.body) {
+            if (prose::has_url(line.text) && mentions_version(line.text)) {
+                report(ctx, line.number, out);
+                return;
+            }
+        }
+    }
+
+private:
+    void report(PatchContext const& ctx, int line, std::vector<Finding>& out) const
+    {
+        out.push_back(finding(ctx, line,
+                              "a link to a previous version does not belong in the changelog; move it to the cover "
+                              "letter or below the '---' line"));
+    }
+};
+
+} // namespace
+
+void add_changelog_version_link(RuleRegistry& r) { r.add<ChangelogVersionLink>(); }
+
+} // namespace review

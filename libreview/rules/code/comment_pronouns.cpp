@@ -1,0 +1,41 @@
+#include "libreview/rules/code/module.h"
+#include "libreview/rules/prose.h"
+
+namespace review {
+namespace {
+
+class CodeCommentPronouns final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"code.comment-pronouns", Severity::Info, Scope::Patch,
+                "Added comments use imperative mood and avoid pronouns", "Comments", {}};
+    }
+    CodeCommentPronouns(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
+    {
+        if (!ctx.patch.diff_known)
+            return "no diff";
+        return std::nullopt;
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        for_each_added_comment(ctx.patch.diff, [&](FileDiff const& file, DiffLine const& line, std::string_view comment) {
+            auto p = prose::find_pronoun(comment);
+            if (!p)
+                return true;
+            out.push_back(finding(ctx, line.source_line,
+                                  file.path() + ":" + std::to_string(line.new_line) + ": comment uses '" + *p +
+                                      "'; write comments in imperative mood without pronouns"));
+            return false;
+        });
+    }
+};
+
+} // namespace
+
+void add_code_comment_pronouns(RuleRegistry& r) { r.add<CodeCommentPronouns>(); }
+
+} // namespace review

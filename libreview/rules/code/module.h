@@ -1,0 +1,18 @@
+#pragma once
+#include "libreview/patch/diff.h"
+#include "libreview/rules/registry.h"
+
+#include <functional>
+#include <string_view>
+
+namespace review {
+void add_code_comment_pronouns(RuleRegistry&);
+void add_code_kernel_doc(RuleRegistry&);
+void add_code_sdm_numbers(RuleRegistry&);
+
+// C, header and assembly files.
+bool is_c_source(std::string_view path);
+// Call `visit` with the comment text of every added line that is, or ends
+// in, a comment. Stops when `visit` returns false.
+void for_each_added_comment(Diff const&, std::function<bool(FileDiff const&, DiffLine const&, std::string_view)> const& visit);
+} // namespace review

@@ -1,0 +1,41 @@
+#include "libreview/rules/code/module.h"
+#include "libreview/rules/prose.h"
+
+namespace review {
+namespace {
+
+class CodeSdmNumbers final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"code.sdm-numbers", Severity::Warning, Scope::Patch,
+                "No SDM/APM section, table or figure numbers in added comments", "SDM and APM References", {}};
+    }
+    CodeSdmNumbers(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
+    {
+        if (!ctx.patch.diff_known)
+            return "no diff";
+        return std::nullopt;
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        for_each_added_comment(ctx.patch.diff, [&](FileDiff const& file, DiffLine const& line, std::string_view comment) {
+            auto ref = prose::find_manual_number(comment, false);
+            if (!ref)
+                return true;
+            out.push_back(finding(ctx, line.source_line,
+                                  file.path() + ":" + std::to_string(line.new_line) + ": comment cites '" + *ref +
+                                      "'; manual numbers are not stable, name the section or table instead"));
+            return false;
+        });
+    }
+};
+
+} // namespace
+
+void add_code_sdm_numbers(RuleRegistry& r) { r.add<CodeSdmNumbers>(); }
+
+} // namespace review

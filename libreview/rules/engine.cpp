@@ -1,0 +1,126 @@
+#include "libreview/rules/engine.h"
+
+#include "libreview/core/text.h"
+
+#include <algorithm>
+
+namespace review {
+
+void SkipLog::add(std::string const& rule, std::string const& reason, std::size_t count)
+{
+    m_counts[{rule, reason}] += count;
+}
+
+void SkipLog::merge(SkipLog const& other)
+{
+    for (auto const& [key, count] : other.m_counts)
+        m_counts[key] += count;
+}
+
+std::vector<std::pair<Skipped, std::size_t>> SkipLog::entries() const
+{
+    std::vector<std::pair<Skipped, std::size_t>> out;
+    for (auto const& [key, count] : m_counts)
+        out.push_back({Skipped{key.first, key.second}, count});
+    return out;
+}
+
+struct Engine::State {
+    Profile profile;
+    std::unique_ptr<TopicTree> topics;
+    std::vector<std::unique_ptr<Rule>> rules;
+    std::vector<std::string> problems;
+};
+
+Engine::Engine(std::unique_ptr<State> state) : m_state(std::move(state)) {}
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+Engine::~Engine() = default;
+
+Result<Engine> Engine::create(Profile profile, RuleRegistry const& registry)
+{
+    auto state = std::make_unique<State>();
+    state->profile = std::move(profile);
+    state->topics = std::make_unique<TopicTree>(state->profile);
+    for (auto const& [id, config] : state->profile.rules) {
+        if (!registry.find(id)) {
+            std::string msg = "unknown rule id '" + id + "'";
+            if (auto s = text::did_you_mean(id, registry.ids()))
+                msg += "; did you mean '" + *s + "'?";
+            return make_error(msg, config.file, config.line);
+        }
+    }
+    for (auto const& entry : registry.entries()) {
+        RuleConfig const* config = nullptr;
+        auto it = state->profile.rules.find(entry.info.id);
+        if (it != state->profile.rules.end())
+            config = &it->second;
+        if (config && config->enabled && !*config->enabled)
+            continue;
+        Severity severity = config && config->severity ? *config->severity : entry.info.severity;
+        RuleOptions options(entry.info, config, &state->problems);
+        state->rules.push_back(entry.make(entry.info, severity, options));
+    }
+    return Engine(std::move(state));
+}
+
+bool is_cover_letter(Patch const& patch)
+{
+    if (patch.origin == Origin::Git)
+        return false;
+    // "PATCH v2 0/13", "RFC PATCH 00/05"
+    auto w = text::words(patch.subject_tags);
+    for (auto word : w) {
+        std::size_t slash = word.find('/');
+        if (slash != std::string_view::npos && slash > 0 && word.substr(0, slash).find_first_not_of('0') == std::string_view::npos)
+            return true;
+    }
+    return !patch.diff_known && patch.message.title.find("*** SUBJECT HERE ***") != std::string::npos;
+}
+
+void Engine::check_patch(Patch const& patch, RepoLookup const* repo, std::vector<Finding>& out, SkipLog& skips) const
+{
+    if (patch.is_merge || is_cover_letter(patch))
+        return;
+    PatchContext ctx{patch, *m_state->topics, repo, &skips};
+    std::size_t first = out.size();
+    for (auto const& rule : m_state->rules) {
+        if (rule->info().scope != Scope::Patch)
+            continue;
+        if (auto reason = rule->skip_reason(ctx)) {
+            skips.add(rule->id(), *reason);
+            continue;
+        }
+        rule->check(ctx, out);
+    }
+    // Title first, then body and diff in reading order.
+    std::stable_sort(out.begin() + static_cast<long>(first), out.end(),
+                     [](Finding const& a, Finding const& b) { return a.location.line < b.location.line; });
+}
+
+void Engine::check_series(SeriesContext const& ctx, std::vector<Finding>& out, SkipLog& skips) const
+{
+    for (auto const& rule : m_state->rules) {
+        if (rule->info().scope != Scope::Series)
+            continue;
+        if (auto reason = rule->skip_reason(ctx)) {
+            skips.add(rule->id(), *reason);
+            continue;
+        }
+        rule->check(ctx, out);
+    }
+}
+
+Profile const& Engine::profile() const { return m_state->profile; }
+TopicTree const& Engine::topics() const { return *m_state->topics; }
+std::vector<std::string> const& Engine::option_problems() const { return m_state->problems; }
+
+std::vector<Rule const*> Engine::rules() const
+{
+    std::vector<Rule const*> out;
+    for (auto const& r : m_state->rules)
+        out.push_back(r.get());
+    return out;
+}
+
+} // namespace review

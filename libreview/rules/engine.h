@@ -1,0 +1,43 @@
+#pragma once
+// The engine: a profile turned into configured rule instances, run over
+// patches (and, for series rules, over series). Checking is const and
+// thread-safe; each thread brings its own RepoLookup.
+
+#include "libreview/core/diagnostic.h"
+#include "libreview/core/result.h"
+#include "libreview/rules/registry.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace review {
+
+class Engine {
+public:
+    static Result<Engine> create(Profile profile, RuleRegistry const& registry = builtin_registry());
+
+    Engine(Engine&&) noexcept;
+    Engine& operator=(Engine&&) noexcept;
+    ~Engine();
+
+    void check_patch(Patch const&, RepoLookup const*, std::vector<Finding>&, SkipLog&) const;
+    void check_series(SeriesContext const&, std::vector<Finding>&, SkipLog&) const;
+
+    Profile const& profile() const;
+    TopicTree const& topics() const;
+    std::vector<std::string> const& option_problems() const;
+    std::vector<Rule const*> rules() const;
+
+private:
+    struct State;
+    explicit Engine(std::unique_ptr<State>);
+    std::unique_ptr<State> m_state;
+};
+
+// Cover letters ("[PATCH 0/N]") carry no change; per-patch rules skip them.
+bool is_cover_letter(Patch const&);
+
+} // namespace review

@@ -1,0 +1,60 @@
+#include "libreview/rules/registry.h"
+
+#include <cstdlib>
+#include <cstdio>
+
+namespace review {
+
+void RuleRegistry::add_entry(RuleInfo info, Factory make)
+{
+    if (find(info.id)) {
+        // A duplicate id is a programming error caught by the first test run.
+        std::fprintf(stderr, "internal error: rule %s registered twice\n", info.id.c_str());
+        std::abort();
+    }
+    m_entries.push_back(Entry{std::move(info), std::move(make)});
+}
+
+RuleRegistry::Entry const* RuleRegistry::find(std::string const& id) const
+{
+    for (auto const& e : m_entries)
+        if (e.info.id == id)
+            return &e;
+    return nullptr;
+}
+
+std::vector<std::string> RuleRegistry::ids() const
+{
+    std::vector<std::string> out;
+    for (auto const& e : m_entries)
+        out.push_back(e.info.id);
+    return out;
+}
+
+ProfileLoadOptions RuleRegistry::load_options() const
+{
+    ProfileLoadOptions opts;
+    opts.known_rules = ids();
+    for (auto const& e : m_entries) {
+        auto& names = opts.rule_options[e.info.id];
+        for (auto const& o : e.info.options)
+            names.push_back(o.name);
+    }
+    return opts;
+}
+
+RuleRegistry const& builtin_registry()
+{
+    static RuleRegistry const registry = [] {
+        RuleRegistry r;
+        register_changelog_rules(r);
+        register_code_rules(r);
+        register_series_rules(r);
+        register_shortlog_rules(r);
+        register_tags_rules(r);
+        return r;
+    }();
+    return registry;
+}
+
+} // namespace review

@@ -1,0 +1,63 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/shortlog/module.h"
+
+namespace review {
+namespace {
+
+// An identifier, not a word: kvm_foo(), vCPU, x2APIC, eVMCS, cpuid.c.
+bool is_identifier_like(std::string_view word)
+{
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        char c = word[i];
+        if (c == '_' || c == '(' || c == '.' || c == '/' || c == '-' || c == '=' || c == '[' || c == '<' ||
+            c == '`' || c == '\'' || c == '"' || text::is_digit(c))
+            return true;
+        if (i > 0 && text::is_upper(c))
+            return true;
+    }
+    return false;
+}
+
+class ShortlogCapitalize final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"shortlog.capitalize", Severity::Error, Scope::Patch,
+                "Capitalize the first word of the shortlog description", "Shortlog",
+                {{"exempt-words", "[]", "lowercase words allowed to open the description"}}};
+    }
+    ShortlogCapitalize(RuleInfo const& info, Severity severity, RuleOptions const& options)
+        : Rule(info, severity), m_exempt(options.get_list("exempt-words", {}))
+    {
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        std::string const& title = ctx.patch.message.title;
+        Shortlog s = split_shortlog(title);
+        if (s.is_revert || s.is_merge || s.description.empty())
+            return;
+        auto words = text::words(s.description);
+        if (words.empty())
+            return;
+        std::string_view first = words.front();
+        if (!text::is_lower(first.front()) || is_identifier_like(first))
+            return;
+        for (auto const& w : m_exempt)
+            if (w == first)
+                return;
+        std::string fixed = title;
+        fixed[s.description_offset] = static_cast<char>(fixed[s.description_offset] - 'a' + 'A');
+        out.push_back(finding(ctx, ctx.patch.message.title_line,
+                              "capitalize the first word of the description: '" + std::string(first) + "'", fixed));
+    }
+
+private:
+    std::vector<std::string> m_exempt;
+};
+
+} // namespace
+
+void add_shortlog_capitalize(RuleRegistry& r) { r.add<ShortlogCapitalize>(); }
+
+} // namespace review

@@ -1,0 +1,56 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/shortlog/module.h"
+
+namespace review {
+namespace {
+
+class ShortlogCase final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"shortlog.case", Severity::Error, Scope::Patch,
+                "Prefix and topic names are case sensitive ('KVM: x86:', not 'kvm: X86:')", "Shortlog", {}};
+    }
+    ShortlogCase(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        Shortlog s = split_shortlog(ctx.patch.message.title);
+        if (s.prefixes.empty())
+            return;
+        Profile const& profile = ctx.topics.profile();
+        std::vector<std::string> names = profile.topics;
+        if (!profile.subsystem.empty())
+            names.push_back(profile.subsystem);
+        bool changed = false;
+        std::string wrong;
+        std::vector<std::string> fixed = s.prefixes;
+        for (auto& seg : fixed) {
+            if (std::find(names.begin(), names.end(), seg) != names.end())
+                continue;
+            for (auto const& name : names) {
+                if (text::iequals(seg, name)) {
+                    if (!wrong.empty())
+                        wrong += ", ";
+                    wrong += "'" + seg + "' should be '" + name + "'";
+                    seg = name;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if (!changed)
+            return;
+        std::string title;
+        for (auto const& seg : fixed)
+            title += seg + ": ";
+        title += s.description;
+        out.push_back(finding(ctx, ctx.patch.message.title_line, "names are case sensitive: " + wrong, title));
+    }
+};
+
+} // namespace
+
+void add_shortlog_case(RuleRegistry& r) { r.add<ShortlogCase>(); }
+
+} // namespace review

@@ -1,0 +1,54 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/prose.h"
+#include "libreview/rules/shortlog/module.h"
+
+#include <algorithm>
+
+namespace review {
+namespace {
+
+class ShortlogFunctionRef final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"shortlog.function-ref", Severity::Warning, Scope::Patch,
+                "Write functions named in the shortlog as function_name()", "Function References", {}};
+    }
+    ShortlogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
+    {
+        if (!ctx.patch.diff_known)
+            return "no diff to tell functions from other identifiers";
+        return std::nullopt;
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        Shortlog s = split_shortlog(ctx.patch.message.title);
+        auto functions = functions_in_diff(ctx.patch.diff);
+        std::string fixed = ctx.patch.message.title;
+        std::vector<std::string> named;
+        auto idents = prose::bare_identifiers(s.description);
+        // Insert "()" right to left so offsets stay valid.
+        for (auto it = idents.rbegin(); it != idents.rend(); ++it) {
+            std::string name(it->text);
+            if (!std::binary_search(functions.begin(), functions.end(), name))
+                continue;
+            named.insert(named.begin(), name);
+            fixed.insert(s.description_offset + it->offset + it->text.size(), "()");
+        }
+        if (named.empty())
+            return;
+        std::string list;
+        for (auto const& n : named)
+            list += (list.empty() ? "" : ", ") + n + "()";
+        out.push_back(finding(ctx, ctx.patch.message.title_line, "write functions with parentheses: " + list, fixed));
+    }
+};
+
+} // namespace
+
+void add_shortlog_function_ref(RuleRegistry& r) { r.add<ShortlogFunctionRef>(); }
+
+} // namespace review

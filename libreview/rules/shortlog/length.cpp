@@ -1,0 +1,41 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/shortlog/module.h"
+
+namespace review {
+namespace {
+
+class ShortlogLength final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"shortlog.length", Severity::Warning, Scope::Patch,
+                "Keep the shortlog within 75 characters (firm), 80 (hard)", "Shortlog",
+                {{"warn", "75", "longer titles get the rule's severity"},
+                 {"error", "80", "longer titles are errors"}}};
+    }
+    ShortlogLength(RuleInfo const& info, Severity severity, RuleOptions const& options)
+        : Rule(info, severity), m_warn(options.get_int("warn", 75)), m_error(options.get_int("error", 80))
+    {
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        std::size_t width = text::display_width(ctx.patch.message.title);
+        if (static_cast<long>(width) <= m_warn)
+            return;
+        bool hard = static_cast<long>(width) > m_error;
+        out.push_back(finding(ctx, ctx.patch.message.title_line, hard ? Severity::Error : severity(),
+                              "shortlog is " + std::to_string(width) + " characters; keep it within " +
+                                  std::to_string(m_warn) + (hard ? " (hard limit " + std::to_string(m_error) + ")" : "")));
+    }
+
+private:
+    long m_warn;
+    long m_error;
+};
+
+} // namespace
+
+void add_shortlog_length(RuleRegistry& r) { r.add<ShortlogLength>(); }
+
+} // namespace review

@@ -1,0 +1,37 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/shortlog/module.h"
+
+namespace review {
+namespace {
+
+class ShortlogPunctuation final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"shortlog.punctuation", Severity::Error, Scope::Patch, "Omit ending punctuation in the shortlog",
+                "Shortlog", {}};
+    }
+    ShortlogPunctuation(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        std::string_view title = text::trim_right(ctx.patch.message.title);
+        if (title.empty() || split_shortlog(title).is_revert)
+            return;
+        char last = title.back();
+        if (last != '.' && last != ',' && last != ';' && last != ':' && last != '!')
+            return;
+        std::string_view fixed = title;
+        while (!fixed.empty() && (fixed.back() == '.' || fixed.back() == ',' || fixed.back() == ';' ||
+                                  fixed.back() == ':' || fixed.back() == '!' || fixed.back() == ' '))
+            fixed.remove_suffix(1);
+        out.push_back(finding(ctx, ctx.patch.message.title_line,
+                              std::string("drop the ending '") + last + "' from the shortlog", std::string(fixed)));
+    }
+};
+
+} // namespace
+
+void add_shortlog_punctuation(RuleRegistry& r) { r.add<ShortlogPunctuation>(); }
+
+} // namespace review

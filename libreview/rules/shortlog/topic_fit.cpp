@@ -1,0 +1,76 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/shortlog/module.h"
+
+#include <algorithm>
+
+namespace review {
+namespace {
+
+class ShortlogTopicFit final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"shortlog.topic-fit", Severity::Warning, Scope::Patch,
+                "The topic fits the touched files: their first common parent in the topic tree", "Shortlog", {}};
+    }
+    ShortlogTopicFit(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
+    {
+        if (!ctx.patch.diff_known)
+            return "no diff: the touched files are unknown";
+        return std::nullopt;
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        Shortlog s = split_shortlog(ctx.patch.message.title);
+        if (s.is_revert || s.is_merge)
+            return;
+        std::string const& subsystem = ctx.topics.profile().subsystem;
+        std::size_t index = 0;
+        if (!subsystem.empty()) {
+            if (s.prefixes.empty() || s.prefixes[0] != subsystem)
+                return;
+            index = 1;
+        }
+        auto paths = ctx.patch.diff.paths();
+        auto suggested = ctx.topics.suggest(paths);
+        if (!suggested || suggested->empty())
+            return;
+        int line = ctx.patch.message.title_line;
+        std::string fix = compose_shortlog(subsystem, *suggested, s.description);
+        if (s.prefixes.size() <= index) {
+            if (subsystem.empty())
+                return; // shortlog.prefix asks for an area
+            out.push_back(finding(ctx, line, "add the topic: the files touched are '" + *suggested + "' code", fix));
+            return;
+        }
+        std::string const& used = s.prefixes[index];
+        for (std::size_t k = index; k < s.prefixes.size(); ++k)
+            if (s.prefixes[k] == *suggested)
+                return;
+        if (!ctx.topics.known(used))
+            return; // shortlog.topic reports unknown topics
+        if (used == "selftests" && std::any_of(paths.begin(), paths.end(), [&](std::string const& p) {
+                return ctx.topics.topic_for_path(p) == std::string("selftests");
+            }))
+            return;
+        if (ctx.topics.is_ancestor(*suggested, used))
+            return; // finer than the common parent: the author knows better
+        if (ctx.topics.is_ancestor(used, *suggested)) {
+            out.push_back(finding(ctx, line, Severity::Info,
+                                  "'" + used + "' is coarser than needed: every file touched is '" + *suggested + "' code",
+                                  fix));
+            return;
+        }
+        out.push_back(finding(ctx, line,
+                              "topic '" + used + "' does not fit the files touched; use '" + *suggested + "'", fix));
+    }
+};
+
+} // namespace
+
+void add_shortlog_topic_fit(RuleRegistry& r) { r.add<ShortlogTopicFit>(); }
+
+} // namespace review

@@ -1,0 +1,60 @@
+#include "libreview/core/text.h"
+#include "libreview/rules/commit_citation.h"
+#include "libreview/rules/tags/module.h"
+
+namespace review {
+namespace {
+
+class TagsFixesFormat final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"tags.fixes-format", Severity::Error, Scope::Patch,
+                "Write Fixes: <12+ hex> (\"<exact title>\") on one line", "Fixes",
+                {{"min-id-length", "12", "shortest accepted abbreviated id"}}};
+    }
+    TagsFixesFormat(RuleInfo const& info, Severity severity, RuleOptions const& options)
+        : Rule(info, severity), m_min(options.get_int("min-id-length", 12))
+    {
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        for (auto const& t : ctx.patch.message.trailers) {
+            if (!t.is("Fixes"))
+                continue;
+            Citation c = parse_citation(t.value);
+            std::optional<std::string> fix;
+            if (ctx.repo && c.id.size() >= 4) {
+                auto found = ctx.repo->lookup(c.id);
+                if (found && *found)
+                    fix = "Fixes: " + format_citation((*found)->id, (*found)->title);
+            }
+            std::string problem;
+            if (t.key != "Fixes")
+                problem = "spell the tag 'Fixes:'";
+            else if (c.id.size() < 4)
+                problem = "Fixes: must cite a commit id";
+            else if (static_cast<long>(c.id.size()) < m_min)
+                problem = "use at least " + std::to_string(m_min) + " characters of the commit id";
+            else if (!c.well_formed)
+                problem = "write the title as (\"<title>\") right after the id";
+            else if (t.continued)
+                problem = "keep the Fixes: tag on one line, however long";
+            if (problem.empty())
+                continue;
+            if (!fix && c.well_formed && c.id.size() >= 4 && t.key != "Fixes")
+                fix = "Fixes: " + c.id + " (\"" + *c.title + "\")";
+            out.push_back(finding(ctx, t.line, problem + ": '" + t.raw.substr(0, t.raw.find('\n')) + "'", fix));
+        }
+    }
+
+private:
+    long m_min;
+};
+
+} // namespace
+
+void add_tags_fixes_format(RuleRegistry& r) { r.add<TagsFixesFormat>(); }
+
+} // namespace review

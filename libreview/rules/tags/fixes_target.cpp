@@ -1,0 +1,67 @@
+#include "libreview/rules/commit_citation.h"
+#include "libreview/rules/tags/module.h"
+
+namespace review {
+namespace {
+
+class TagsFixesTarget final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"tags.fixes-target", Severity::Error, Scope::Patch,
+                "The Fixes: id resolves to a commit whose subject is the quoted title", "Fixes", {}};
+    }
+    TagsFixesTarget(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
+    {
+        if (ctx.repo)
+            return std::nullopt;
+        for (auto const& t : ctx.patch.message.trailers)
+            if (t.is("Fixes"))
+                return "no repository to resolve Fixes: targets (pass --repo)";
+        return std::nullopt;
+    }
+
+    void check(PatchContext const& ctx, std::vector<Finding>& out) const override
+    {
+        if (!ctx.repo)
+            return;
+        for (auto const& t : ctx.patch.message.trailers) {
+            if (!t.is("Fixes"))
+                continue;
+            Citation c = parse_citation(t.value);
+            if (c.id.size() < 4)
+                continue; // tags.fixes-format reports it
+            CitationResult r = verify_citation(c, *ctx.repo);
+            std::optional<std::string> fix;
+            if (r.commit)
+                fix = "Fixes: " + format_citation(r.commit->id, r.commit->title);
+            switch (r.status) {
+            case CitationCheck::Ok:
+                if (!ctx.patch.commit.empty() && r.commit && !ctx.repo->is_ancestor(r.commit->id, ctx.patch.commit))
+                    out.push_back(finding(ctx, t.line,
+                                          "Fixes: target " + c.id + " is not an ancestor of this commit; check the id"));
+                break;
+            case CitationCheck::NotFound:
+                out.push_back(finding(ctx, t.line, "Fixes: target " + c.id + " is not in the repository; check the id"));
+                break;
+            case CitationCheck::Ambiguous:
+                out.push_back(finding(ctx, t.line, "Fixes: " + r.detail));
+                break;
+            case CitationCheck::TitleMismatch:
+                out.push_back(finding(ctx, t.line,
+                                      "Fixes: " + c.id + " is titled \"" + r.commit->title + "\", not \"" +
+                                          c.title.value_or("") + "\"",
+                                      fix));
+                break;
+            }
+        }
+    }
+};
+
+} // namespace
+
+void add_tags_fixes_target(RuleRegistry& r) { r.add<TagsFixesTarget>(); }
+
+} // namespace review
