@@ -216,8 +216,11 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 /* Return the exception vector taken (0 when none). */
 int wrmsr_safe(uint32_t msr, uint64_t v);
 int rdmsr_safe(uint32_t msr, uint64_t *v);
-/* Run fn at CPL 3 with IOPL 3 and return its result. */
+/* Run fn at CPL 3 with IOPL 3 and return its result, or USER_FAULTED with
+ * g_user_fault_vector set when fn took an exception. */
 long run_user(long (*fn)(void));
+#define USER_FAULTED (-4096l)
+extern volatile int g_user_fault_vector;
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

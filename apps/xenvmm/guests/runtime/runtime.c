@@ -41,8 +41,16 @@ static void set_gate(int vec, void *fn, int dpl)
     idt[vec].rsvd = 0;
 }
 
+volatile int g_user_fault_vector;
+
 void exception_handler(struct ex_frame *f)
 {
+    if ((f->cs & 3) == 3) {
+        /* A fault in run_user()'s CPL 3 code: abandon it and return to the
+         * run_user() caller with USER_FAULTED. */
+        g_user_fault_vector = (int)f->vector;
+        __asm__ volatile("movq %0, %%rdi\n\tjmp user_return" ::"i"(USER_FAULTED) : "rdi", "memory");
+    }
     if (g_fixup_rip) {
         g_fault_vector = (int)f->vector;
         f->rip = g_fixup_rip;
