@@ -1,0 +1,162 @@
+// Host-only unit tests of the Xen layer (no /dev/kvm needed): dispatcher
+// error paths, the hypercall page, guest memory bounds, page walks, pvclock.
+#include <catch2/catch.hpp>
+#include <cstring>
+
+#include "vmm/memory.h"
+#include "vmm/x86/paging.h"
+#include "vmm/xen/domain.h"
+
+using namespace xenvmm;
+
+namespace {
+
+class StepTsc final : public xen::GuestTscSource {
+public:
+    uint64_t guest_tsc() const override { return m_tsc += 1000; }
+
+private:
+    mutable uint64_t m_tsc = 0;
+};
+
+struct Fixture {
+    std::unique_ptr<GuestMemory> mem;
+    StepTsc tsc;
+    std::unique_ptr<xen::XenDomain> dom;
+    x86::PagingState paging{1ull << 31, 0x1000, 0x20, 1ull << 10};
+
+    Fixture()
+    {
+        mem = std::move(GuestMemory::create(4ull << 20).value());
+        auto* pml4 = reinterpret_cast<uint64_t*>(mem->ram() + 0x1000);
+        auto* pdpt = reinterpret_cast<uint64_t*>(mem->ram() + 0x2000);
+        auto* pd = reinterpret_cast<uint64_t*>(mem->ram() + 0x3000);
+        pml4[0] = 0x2000 | 7;
+        pdpt[0] = 0x3000 | 7;
+        for (uint64_t i = 0; i < 512; ++i)
+            pd[i] = (i << 21) | 0x87;
+        xen::XenClock clock(&tsc, 1000000, 0, 0, 0);  // 1 GHz: 1 tick = 1 ns
+        dom = std::make_unique<xen::XenDomain>(*mem, clock, xen::DomainConfig{});
+    }
+
+    int64_t call(uint64_t nr, std::array<uint64_t, 6> args, int cpl = 0)
+    {
+        xen::HypercallRequest r;
+        r.nr = nr;
+        r.args = args;
+        r.cpl = cpl;
+        r.paging = paging;
+        return dom->dispatch(r);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("CPL above 0 gets -EPERM for every hypercall")
+{
+    Fixture f;
+    for (uint64_t nr : {0ull, 17ull, 18ull, 29ull, 127ull, 1000ull})
+        CHECK(f.call(nr, {0, 0, 0, 0, 0, 0}, 3) == -xen::kEPERM);
+    CHECK(f.call(17, {0, 0, 0, 0, 0, 0}, 0) == xen::kXenVersion);
+}
+
+TEST_CASE("Unknown hypercalls and sub-ops get -ENOSYS")
+{
+    Fixture f;
+    CHECK(f.call(60, {}) == -xen::kENOSYS);
+    CHECK(f.call(~0ull, {}) == -xen::kENOSYS);
+    CHECK(f.call(xen::kHypercallXenVersion, {99}) == -xen::kENOSYS);
+    CHECK(f.call(xen::kHypercallVcpuOp, {99, 0, 0x8000}) == -xen::kENOSYS);
+    CHECK(f.call(xen::kHypercallArch7, {}) == -xen::kENOSYS);  // probe disabled
+}
+
+TEST_CASE("Unreadable guest pointers get -EFAULT")
+{
+    Fixture f;
+    for (uint64_t bad : {0x40000000ull, 0x3ff00000ull, 0x8000000000000000ull, (4ull << 20) - 4})
+        CHECK(f.call(xen::kHypercallXenVersion, {xen::kXenverExtraversion, bad}) == -xen::kEFAULT);
+    CHECK(f.call(xen::kHypercallMemoryOp, {xen::kXenmemAddToPhysmap, 0x40000000}) == -xen::kEFAULT);
+    CHECK(f.call(xen::kHypercallSchedOp, {xen::kSchedopShutdown, 0x40000000}) == -xen::kEFAULT);
+}
+
+TEST_CASE("Hypercall page stubs")
+{
+    uint8_t page[4096];
+    xen::write_hypercall_page(page, 0xe5);
+    const uint8_t* s = page + 17 * 32;
+    CHECK(s[0] == 0xb8);
+    CHECK(s[1] == 17);
+    CHECK(s[5] == 0xe7);
+    CHECK(s[6] == 0xe5);
+    CHECK(s[7] == 0xc3);
+    CHECK(s[8] == 0xcc);
+    CHECK(page[4095] == 0xcc);
+}
+
+TEST_CASE("Hypercall MSR rejects page index and non-RAM")
+{
+    Fixture f;
+    CHECK_FALSE(f.dom->handle_wrmsr(0, xen::kHypercallMsr, 0x10000 | 1, true));
+    CHECK_FALSE(f.dom->handle_wrmsr(0, xen::kHypercallMsr, 0x30000000, true));
+    CHECK(f.dom->handle_wrmsr(0, xen::kHypercallMsr, 0x10000, true));
+    CHECK(f.dom->hypercall_page_gpa() == 0x10000u);
+}
+
+TEST_CASE("Overlay page bounds")
+{
+    auto mem = std::move(GuestMemory::create(1ull << 20).value());
+    uint8_t* hva = mem->overlay();
+    REQUIRE(mem->place_overlay(16));
+    CHECK(mem->host_ptr(16 * 4096, 4096) == hva);
+    CHECK(mem->host_ptr(16 * 4096 - 8, 16) == nullptr);  // straddles RAM and overlay
+    CHECK(mem->host_ptr((1ull << 20) - 8, 16) == nullptr);
+    CHECK(mem->host_ptr(~0ull - 4, 16) == nullptr);
+    REQUIRE(mem->place_overlay(17));
+    CHECK(mem->overlay() == hva);
+    CHECK(mem->host_ptr(16 * 4096, 8) == mem->ram() + 16 * 4096);
+}
+
+TEST_CASE("Shared_info remap keeps content")
+{
+    Fixture f;
+    struct {
+        uint16_t domid;
+        uint16_t size;
+        uint32_t space;
+        uint64_t idx;
+        uint64_t gpfn;
+    } xatp{xen::kDomidSelf, 0, 0, 0, 100};
+    std::memcpy(f.mem->ram() + 0x20000, &xatp, sizeof(xatp));
+    CHECK(f.call(xen::kHypercallMemoryOp, {xen::kXenmemAddToPhysmap, 0x20000}) == 0);
+    f.mem->overlay()[0x800] = 0x5a;
+    xatp.gpfn = 101;
+    std::memcpy(f.mem->ram() + 0x20000, &xatp, sizeof(xatp));
+    CHECK(f.call(xen::kHypercallMemoryOp, {xen::kXenmemAddToPhysmap, 0x20000}) == 0);
+    CHECK(f.mem->overlay_gfn() == 101u);
+    CHECK(*f.mem->host_ptr(101 * 4096 + 0x800, 1) == 0x5a);
+    xatp.domid = 5;
+    std::memcpy(f.mem->ram() + 0x20000, &xatp, sizeof(xatp));
+    CHECK(f.call(xen::kHypercallMemoryOp, {xen::kXenmemAddToPhysmap, 0x20000}) == -xen::kESRCH);
+}
+
+TEST_CASE("pvclock scale converts ticks to nanoseconds")
+{
+    auto s = xen::pvclock_scale_for(1000000000ull);
+    CHECK(xen::pvclock_scale_delta(1000000000ull, s) >= 999999990ull);
+    CHECK(xen::pvclock_scale_delta(1000000000ull, s) <= 1000000000ull);
+    auto s2 = xen::pvclock_scale_for(2000000000ull);
+    uint64_t ns = xen::pvclock_scale_delta(2000000000ull, s2);
+    CHECK(ns >= 999999990ull);
+    CHECK(ns <= 1000000000ull);
+}
+
+TEST_CASE("Runstate invariant holds across transitions")
+{
+    Fixture f;
+    f.dom->set_runstate(0, xen::kRunstateRunning);
+    f.dom->set_runstate(0, xen::kRunstateRunnable);
+    f.dom->set_runstate(0, xen::kRunstateRunning);
+    std::string why;
+    CHECK(f.dom->runstate_invariant_holds(0, &why));
+    CHECK(f.dom->vcpu(0).runstate.time[xen::kRunstateRunnable] > 0);
+}
