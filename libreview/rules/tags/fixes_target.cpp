@@ -39,7 +39,7 @@ public:
                 fix = "Fixes: " + format_citation(r.commit->id, r.commit->title);
             switch (r.status) {
             case CitationCheck::Ok:
-                if (!ctx.patch.commit.empty() && r.commit && !ctx.repo->is_ancestor(r.commit->id, ctx.patch.commit))
+                if (ctx.patch.origin == Origin::Git && r.commit && !ctx.repo->is_ancestor(r.commit->id, ctx.patch.commit))
                     out.push_back(finding(ctx, t.line,
                                           "Fixes: target " + c.id + " is not an ancestor of this commit; check the id"));
                 break;
