@@ -1,0 +1,52 @@
+#pragma once
+// Mail sources: mbox files (mboxrd and mboxo, gzip-compressed too), Maildir
+// folders (cur/ and new/), single .eml/.patch files and directories of
+// `git format-patch` output. Each yields raw mails with where they came
+// from; message.h decodes them.
+
+#include "libreview/core/result.h"
+#include "libreview/patch/patch.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace review::mail {
+
+// Bounds for hostile input: compressed and uncompressed mailbox sizes, and
+// the number of mails taken from one source.
+inline constexpr std::size_t max_mailbox_size = 512u << 20;
+inline constexpr std::size_t max_mails = 100000;
+
+struct RawMail {
+    std::string source; // file the mail was read from
+    int line = 1;       // line of its first header in that file
+    std::string text;   // RFC 5322 text, "From " separator removed, >From unescaped
+};
+
+// Split mbox text into mails. Separators are "From " lines that follow a
+// blank line (or open the file) and look like an mbox postmark, so a stray
+// "From " in a body does not split a mail. ">From " lines lose one '>'.
+std::vector<RawMail> split_mbox(std::string_view data, std::string const& name);
+
+// Gunzip `data` (gzip magic checked by the caller), refusing output above `limit`.
+Result<std::string> gunzip(std::string_view data, std::string const& name, std::size_t limit = max_mailbox_size);
+
+struct MailInput {
+    std::vector<Patch> mails;          // every mail, patches, cover letters and replies
+    std::vector<std::string> problems; // damaged or skipped mails, "file:line: what"
+};
+
+// True for inputs that are read as mail: mbox files, .gz, Maildir folders,
+// and directories or files of format-patch output.
+bool is_mailbox_path(std::string const& path);
+
+// Read every mail of a file or directory. Mails that cannot be parsed are
+// reported in `problems` and skipped; an unreadable source is an error.
+Result<MailInput> read_mail_input(std::string const& path);
+
+// Decode raw mails into patches, collecting problems.
+void decode_mails(std::vector<RawMail> const&, MailInput&);
+
+} // namespace review::mail

@@ -1,0 +1,58 @@
+#include "libreview/rules/series/module.h"
+
+namespace review {
+namespace {
+
+class SeriesNumbering final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"series.numbering", Severity::Error, Scope::Series,
+                "Number [PATCH vN m/n] completely and consistently; add a 0/n cover letter", "Posting", {}};
+    }
+    SeriesNumbering(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+
+    void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
+    {
+        Series const& s = ctx.series;
+        auto add = [&](Posting const* p, std::string msg) {
+            out.push_back(series_finding(*this, ctx, p, 0, std::move(msg), severity()));
+        };
+        if (s.total == 0) {
+            if (s.patches.size() > 1)
+                add(&s.patches[1], std::to_string(s.patches.size()) +
+                                       " unnumbered patches in one posting; number them with 'git format-patch -n'");
+            return;
+        }
+        for (auto const& p : s.patches) {
+            if (!p.tags.numbered)
+                add(&p, "patch without m/n numbering in a numbered series");
+            else if (p.tags.total != s.total)
+                add(&p, "numbered " + series_text::position(p) + " in a series of " + std::to_string(s.total));
+            else if (p.tags.index > s.total)
+                add(&p, "patch " + series_text::position(p) + " is numbered beyond the series length");
+        }
+        for (auto const& d : s.duplicates)
+            add(&d, "patch " + series_text::position(d) + " was posted twice; send each patch once");
+        std::vector<std::string> missing;
+        for (int i = 1; i <= s.total && i <= 10000; ++i) {
+            bool found = false;
+            for (auto const& p : s.patches)
+                found = found || p.tags.index == i;
+            if (!found)
+                missing.push_back(std::to_string(i) + "/" + std::to_string(s.total));
+        }
+        if (!missing.empty())
+            add(nullptr, "missing " + join(missing) + "; every patch of the series must be posted");
+        if (s.total > 1 && !s.cover)
+            add(nullptr, "a " + std::to_string(s.total) +
+                             "-patch series has no 0/" + std::to_string(s.total) +
+                             " cover letter; use 'git format-patch --cover-letter'");
+    }
+};
+
+} // namespace
+
+void add_series_numbering(RuleRegistry& r) { r.add<SeriesNumbering>(); }
+
+} // namespace review

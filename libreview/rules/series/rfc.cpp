@@ -1,0 +1,57 @@
+#include "libreview/rules/series/module.h"
+
+#include "libreview/core/text.h"
+
+namespace review {
+namespace {
+
+class SeriesRfc final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"series.rfc", Severity::Warning, Scope::Series,
+                "Tag features without tests RFC; an RFC's cover letter says what feedback is wanted", "Posting",
+                {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"},
+                 {"feedback-words", "[feedback, comments, thoughts, opinion, question, looking for, ?]",
+                  "words that show an RFC asks for something"}}};
+    }
+    SeriesRfc(RuleInfo const& info, Severity severity, RuleOptions const& o)
+        : Rule(info, severity), m_tests(o.get_string("tests-path", "tools/testing/selftests/kvm/")),
+          m_words(o.get_list("feedback-words",
+                             {"feedback", "comments", "thoughts", "opinion", "question", "looking for", "?"}))
+    {
+    }
+
+    void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
+    {
+        Series const& s = ctx.series;
+        if (s.rfc) {
+            std::string prose = series_text::cover_prose_text(s);
+            for (auto const& w : m_words)
+                if (text::icontains(prose, w))
+                    return;
+            out.push_back(series_finding(*this, ctx, nullptr, 0,
+                                         "the RFC does not say what feedback is wanted; state the open questions "
+                                         "and the intent in the cover letter",
+                                         severity()));
+            return;
+        }
+        auto added = series_text::uapi_additions(s);
+        if (added.empty() || series_text::touches_prefix(s, m_tests))
+            return;
+        out.push_back(series_finding(*this, ctx, nullptr, 0,
+                                     "a new feature ('" + added.front() +
+                                         "') without tests is not ready for merging; tag the series [RFC PATCH]",
+                                     severity()));
+    }
+
+private:
+    std::string m_tests;
+    std::vector<std::string> m_words;
+};
+
+} // namespace
+
+void add_series_rfc(RuleRegistry& r) { r.add<SeriesRfc>(); }
+
+} // namespace review

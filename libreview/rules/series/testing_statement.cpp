@@ -1,0 +1,57 @@
+#include "libreview/rules/series/module.h"
+
+#include "libreview/core/text.h"
+
+namespace review {
+namespace {
+
+class SeriesTestingStatement final : public Rule {
+public:
+    static RuleInfo describe()
+    {
+        return {"series.testing-statement", Severity::Info, Scope::Series,
+                "Say what testing was done where a series could not be fully tested", "Testing",
+                {{"untested-words",
+                  "[untested, not tested, compile tested, compile-tested, build tested, build-tested, only compiled, "
+                  "could not test, couldn't test, unable to test]",
+                  "words that admit incomplete testing"},
+                 {"tested-words", "[tested on, tested with, tested by, ran , passes, selftests, kvm-unit-tests]",
+                  "words that describe testing done"}}};
+    }
+    SeriesTestingStatement(RuleInfo const& info, Severity severity, RuleOptions const& o)
+        : Rule(info, severity),
+          m_untested(o.get_list("untested-words", {"untested", "not tested", "compile tested", "compile-tested",
+                                                   "build tested", "build-tested", "only compiled", "could not test",
+                                                   "couldn't test", "unable to test"})),
+          m_tested(o.get_list("tested-words",
+                              {"tested on", "tested with", "tested by", "ran ", "passes", "selftests", "kvm-unit-tests"}))
+    {
+    }
+
+    void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
+    {
+        std::string prose = series_text::cover_prose_text(ctx.series);
+        std::string admitted;
+        for (auto const& w : m_untested)
+            if (admitted.empty() && text::icontains(prose, w))
+                admitted = w;
+        if (admitted.empty())
+            return;
+        for (auto const& w : m_tested)
+            if (text::icontains(prose, w))
+                return;
+        out.push_back(series_finding(*this, ctx, nullptr, 0,
+                                     "the cover letter says '" + admitted +
+                                         "' but not what testing was done; list the tests run and on what hardware",
+                                     severity()));
+    }
+
+private:
+    std::vector<std::string> m_untested, m_tested;
+};
+
+} // namespace
+
+void add_series_testing_statement(RuleRegistry& r) { r.add<SeriesTestingStatement>(); }
+
+} // namespace review
