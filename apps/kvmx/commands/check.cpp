@@ -2,6 +2,7 @@
 
 #include "apps/kvmx/commands/commands.h"
 #include "apps/kvmx/commands/profile_option.h"
+#include "apps/kvmx/commands/series_check.h"
 #include "libreview/git/lookup.h"
 #include "libreview/git/repository.h"
 #include "libreview/patch/patch_file.h"
@@ -21,10 +22,12 @@ struct CheckOptions {
     std::string format = "text";
     std::string fail_on = "error";
     unsigned jobs = 0;
+    bool all_versions = false;
     std::vector<std::string> inputs;
 };
 
 struct PatchResult {
+    bool merge = false;
     std::vector<review::Finding> findings;
     review::SkipLog skips;
     std::optional<review::Error> error;
@@ -37,24 +40,30 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
 {
     std::vector<PatchResult> results(ids.size());
     unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(ids.size())));
-    std::atomic<std::size_t> next{0};
+    // Contiguous chunks, not interleaved commits: neighbouring commits share
+    // most blobs, and each thread's object cache then serves them.
+    std::size_t const chunk = std::max<std::size_t>(16, ids.size() / (threads * 8) + 1);
+    std::atomic<std::size_t> next_chunk{0};
     auto worker = [&] {
         auto repo = review::git::Repository::open(repo_path);
         if (!repo) {
-            std::size_t i;
-            while ((i = next.fetch_add(1)) < ids.size())
-                results[i].error = repo.error();
+            results[0].error = repo.error();
             return;
         }
         review::git::RepositoryLookup lookup(*repo);
-        std::size_t i;
-        while ((i = next.fetch_add(1)) < ids.size()) {
+        for (;;) {
+        std::size_t begin = next_chunk.fetch_add(1) * chunk;
+        if (begin >= ids.size())
+            break;
+        for (std::size_t i = begin; i < std::min(begin + chunk, ids.size()); ++i) {
             auto patch = repo->read_patch(ids[i]);
             if (!patch) {
                 results[i].error = patch.error();
                 continue;
             }
+            results[i].merge = patch->is_merge; // merges are skipped, as git log --no-merges does
             engine.check_patch(*patch, &lookup, results[i].findings, results[i].skips);
+        }
         }
     };
     std::vector<std::thread> pool;
@@ -115,9 +124,14 @@ int run_check(CheckOptions const& opts)
             return fail(err->describe());
 
     unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::string> mail_inputs; // read together so versions across files form one history
     for (auto const& input : opts.inputs) {
         std::error_code ec;
         std::filesystem::path path(input);
+        if (std::filesystem::exists(path, ec) && is_series_input(input)) {
+            mail_inputs.push_back(input);
+            continue;
+        }
         if (std::filesystem::exists(path, ec)) {
             std::vector<std::string> files =
                 std::filesystem::is_directory(path, ec) ? patch_files_in(path) : std::vector<std::string>{input};
@@ -145,11 +159,22 @@ int run_check(CheckOptions const& opts)
         for (auto& r : results) {
             if (r.error)
                 return fail(r.error->describe());
+            if (!r.merge)
+                ++report.patches;
             report.findings.insert(report.findings.end(), std::make_move_iterator(r.findings.begin()),
                                    std::make_move_iterator(r.findings.end()));
             skips.merge(r.skips);
         }
-        report.patches += ids->size();
+    }
+    SeriesRun series_run;
+    if (!mail_inputs.empty()) {
+        std::optional<review::git::RepositoryLookup> lookup;
+        if (repo)
+            lookup.emplace(*repo);
+        if (auto err = check_series_inputs(*engine, mail_inputs, lookup ? &*lookup : nullptr,
+                                           opts.all_versions ? review::Versions::All : review::Versions::Latest,
+                                           report, skips, series_run))
+            return fail(err->describe());
     }
     report.skipped = skips.entries();
 
@@ -157,6 +182,8 @@ int run_check(CheckOptions const& opts)
         review::write_json(report, std::cout);
     else if (opts.format == "sarif")
         review::write_sarif(report, review::builtin_registry(), std::cout);
+    else if (!mail_inputs.empty())
+        write_series_text(report, series_run, std::cout);
     else
         review::write_text(report, std::cout);
     std::cout.flush();
@@ -176,7 +203,11 @@ void add_check_command(CLI::App& app, int& status)
     cmd->add_option("--format", opts->format, "output format: text, json or sarif");
     cmd->add_option("--fail-on", opts->fail_on, "exit 1 when findings reach this severity: error, warning, info");
     cmd->add_option("-j,--jobs", opts->jobs, "threads for commit ranges (default: all cores)");
-    cmd->add_option("inputs", opts->inputs, "revision ranges (A..B), commit ids, patch files or directories")
+    cmd->add_flag("--all-versions", opts->all_versions,
+                  "check every version of a series found in mail input, not only the latest");
+    cmd->add_option("inputs", opts->inputs,
+                    "revision ranges (A..B), commit ids, patch files, mbox/.mbox.gz/.eml files, Maildir or "
+                    "format-patch directories")
         ->required();
     cmd->callback([opts, &status] { status = run_check(*opts); });
 }

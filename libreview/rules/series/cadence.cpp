@@ -23,12 +23,12 @@ std::int64_t weekend_seconds(std::int64_t from, std::int64_t to)
 std::string describe_interval(std::int64_t seconds)
 {
     if (seconds < 0)
-        return "before it";
+        return "before";
     if (seconds < 3600)
-        return std::to_string(seconds / 60) + " minutes after it";
+        return std::to_string(seconds / 60) + " minutes after";
     if (seconds < 2 * 86400)
-        return std::to_string(seconds / 3600) + (seconds / 3600 == 1 ? " hour" : " hours") + " after it";
-    return std::to_string(seconds / 86400) + " days after it";
+        return std::to_string(seconds / 3600) + (seconds / 3600 == 1 ? " hour" : " hours") + " after";
+    return std::to_string(seconds / 86400) + " days after";
 }
 
 class SeriesCadence final : public Rule {

@@ -15,7 +15,7 @@ public:
                   "[untested, not tested, compile tested, compile-tested, build tested, build-tested, only compiled, "
                   "could not test, couldn't test, unable to test]",
                   "words that admit incomplete testing"},
-                 {"tested-words", "[tested on, tested with, tested by, ran , passes, selftests, kvm-unit-tests]",
+                 {"tested-words", "['tested on ', tested with, tested by, ran , passes, selftests, kvm-unit-tests]",
                   "words that describe testing done"}}};
     }
     SeriesTestingStatement(RuleInfo const& info, Severity severity, RuleOptions const& o)
@@ -24,7 +24,7 @@ public:
                                                    "build tested", "build-tested", "only compiled", "could not test",
                                                    "couldn't test", "unable to test"})),
           m_tested(o.get_list("tested-words",
-                              {"tested on", "tested with", "tested by", "ran ", "passes", "selftests", "kvm-unit-tests"}))
+                              {"tested on ", "tested with", "tested by", "ran ", "passes", "selftests", "kvm-unit-tests"}))
     {
     }
 

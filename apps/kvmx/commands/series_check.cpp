@@ -1,0 +1,86 @@
+#include "apps/kvmx/commands/series_check.h"
+
+#include "libreview/mail/mailbox.h"
+
+#include <filesystem>
+
+namespace kvmx {
+
+bool is_series_input(std::string const& path)
+{
+    std::error_code ec;
+    std::filesystem::path p(path);
+    if (std::filesystem::is_directory(p, ec))
+        return true;
+    std::string ext = p.extension().string();
+    return ext == ".mbox" || ext == ".gz" || ext == ".mbx" || ext == ".eml" || ext == ".mail";
+}
+
+std::optional<review::Error> check_series_inputs(review::Engine const& engine, std::vector<std::string> const& inputs,
+                                                 review::RepoLookup const* repo, review::Versions versions,
+                                                 review::Report& report, review::SkipLog& skips, SeriesRun& run)
+{
+    std::vector<review::Patch> mails;
+    for (auto const& input : inputs) {
+        auto read = review::mail::read_mail_input(input);
+        if (!read)
+            return read.error();
+        run.problems.insert(run.problems.end(), read->problems.begin(), read->problems.end());
+        for (auto& m : read->mails)
+            mails.push_back(std::move(m));
+    }
+    review::Mailbox box = review::assemble(std::move(mails));
+    run.problems.insert(run.problems.end(), box.problems.begin(), box.problems.end());
+    auto result = review::check_mailbox(engine, box, repo, skips, versions);
+    run.series.insert(run.series.end(), result.series.begin(), result.series.end());
+    run.replies += result.replies;
+    report.patches += result.patches;
+    report.findings.insert(report.findings.end(), std::make_move_iterator(result.findings.begin()),
+                           std::make_move_iterator(result.findings.end()));
+    for (auto const& p : run.problems)
+        report.notes.push_back(p);
+    return std::nullopt;
+}
+
+void write_series_text(review::Report const& report, SeriesRun const& run, std::ostream& out)
+{
+    auto print = [&](review::Finding const& f, char const* indent) {
+        out << indent << f.location.describe() << ": " << review::severity_name(f.severity) << ": " << f.message
+            << " [" << f.rule << "]\n";
+        if (f.fix)
+            out << indent << "    suggested: " << *f.fix << "\n";
+    };
+    for (auto const& s : run.series) {
+        out << "series: " << s.title << " (v" << s.version << ", " << s.patches
+            << (s.patches == 1 ? " patch" : " patches") << (s.cover ? " + cover letter" : "") << ")\n";
+        if (s.history.size() > 1) {
+            out << "  versions:";
+            for (auto const& h : s.history)
+                out << " " << h << ";";
+            out << "\n";
+        }
+        std::size_t n = 0;
+        for (auto const& f : report.findings)
+            if (f.series == s.key) {
+                print(f, "  ");
+                ++n;
+            }
+        if (n == 0)
+            out << "  no findings\n";
+    }
+    for (auto const& f : report.findings)
+        if (f.series.empty())
+            print(f, "");
+    for (auto const& [sk, n] : report.skipped)
+        out << "note: " << sk.rule << " skipped (" << n << (n == 1 ? " time" : " times") << "): " << sk.reason << "\n";
+    for (auto const& note : report.notes)
+        out << "note: " << note << "\n";
+    if (run.replies)
+        out << "note: " << run.replies << (run.replies == 1 ? " reply" : " replies") << " kept apart from the series\n";
+    out << run.series.size() << (run.series.size() == 1 ? " series, " : " series, ") << report.patches
+        << (report.patches == 1 ? " patch" : " patches") << " checked: " << report.count(review::Severity::Error)
+        << " errors, " << report.count(review::Severity::Warning) << " warnings, "
+        << report.count(review::Severity::Info) << " info\n";
+}
+
+} // namespace kvmx

@@ -1,0 +1,35 @@
+#pragma once
+// kvmx check over mail: mbox files (.gz too), Maildir folders, .eml files
+// and directories of format-patch output are read as series and checked
+// with the series rules; text output is grouped by series.
+
+#include "libreview/report/report.h"
+#include "libreview/rules/engine.h"
+#include "libreview/series/runner.h"
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kvmx {
+
+// Inputs read as mail rather than as one patch file.
+bool is_series_input(std::string const& path);
+
+struct SeriesRun {
+    std::vector<review::SeriesSummary> series;
+    std::vector<std::string> problems; // damaged mails, duplicate ids, ...
+    std::size_t replies = 0;
+};
+
+// Read every input as mail, assemble series across all of them (so v2.mbox
+// and v3.mbox form one history) and check them into `report`.
+std::optional<review::Error> check_series_inputs(review::Engine const&, std::vector<std::string> const& inputs,
+                                                 review::RepoLookup const*, review::Versions, review::Report&,
+                                                 review::SkipLog&, SeriesRun&);
+
+// Compiler-style text, one block per series with its version history.
+void write_series_text(review::Report const&, SeriesRun const&, std::ostream&);
+
+} // namespace kvmx
