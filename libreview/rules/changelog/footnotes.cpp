@@ -1,4 +1,6 @@
 #include "libreview/core/text.h"
+
+#include <algorithm>
 #include "libreview/rules/changelog/module.h"
 
 namespace review {
@@ -25,6 +27,9 @@ public:
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {
         for (auto const& line : ctx.patch.message.body) {
+            // Every mark starts with a byte of 0xC2 or above: skip ASCII lines.
+            if (std::none_of(line.text.begin(), line.text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xC2; }))
+                continue;
             std::string fixed;
             bool hit = false;
             std::string_view s = line.text;

@@ -1,0 +1,258 @@
+// kvmx hook: install git's sendemail-validate hook, and run it. git calls
+// the hook once per message before sending anything; the hook finds the
+// other files of the same format-patch run, checks the series once (on its
+// first mail), prints one report and refuses the send on errors.
+
+#include "apps/kvmx/commands/commands.h"
+#include "apps/kvmx/commands/profile_option.h"
+#include "apps/kvmx/commands/series_check.h"
+#include "libreview/mail/mailbox.h"
+#include "libreview/series/runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kvmx {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char const* marker = "# kvmx sendemail-validate hook";
+constexpr char const* chained_suffix = ".kvmx-chained";
+
+struct HookOptions {
+    std::string repo = ".";
+    std::string profile;
+    std::string fail_on = "error";
+    bool chain = false;
+    std::vector<std::string> files;
+};
+
+std::string shell_quote(std::string const& s)
+{
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+// The hooks directory git uses for `repo`, core.hooksPath included.
+std::optional<fs::path> hooks_dir(std::string const& repo, std::string& error)
+{
+    std::string cmd = "git -C " + shell_quote(repo) + " rev-parse --path-format=absolute --git-path hooks 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) {
+        error = "cannot run git";
+        return std::nullopt;
+    }
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, pipe))
+        out.append(buf, n);
+    int status = pclose(pipe);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+        out.pop_back();
+    if (status != 0) {
+        error = repo + ": not a git repository (" + out + ")";
+        return std::nullopt;
+    }
+    return fs::path(out);
+}
+
+bool is_ours(fs::path const& hook)
+{
+    std::ifstream in(hook);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return content.find(marker) != std::string::npos;
+}
+
+std::string self_path()
+{
+    std::error_code ec;
+    auto p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string("kvmx") : p.string();
+}
+
+int install(HookOptions const& opts)
+{
+    std::string error;
+    auto dir = hooks_dir(opts.repo, error);
+    if (!dir)
+        return fail(error);
+    std::error_code ec;
+    fs::create_directories(*dir, ec);
+    fs::path hook = *dir / "sendemail-validate";
+    fs::path chained = *dir / (std::string("sendemail-validate") + chained_suffix);
+    bool chain = false;
+    if (fs::exists(hook, ec) && !is_ours(hook)) {
+        if (!opts.chain)
+            return fail(hook.string() +
+                        " exists and is not kvmx's; rerun with --chain to run it before kvmx, or remove it");
+        if (fs::exists(chained, ec))
+            return fail(chained.string() + " already exists; remove it before chaining another hook");
+        fs::rename(hook, chained, ec);
+        if (ec)
+            return fail(hook.string() + ": cannot move aside: " + ec.message());
+        chain = true;
+    } else if (fs::exists(chained, ec)) {
+        chain = true; // reinstalling over our own hook keeps the chain
+    }
+    std::ostringstream script;
+    script << "#!/bin/sh\n" << marker << " (remove with 'kvmx hook uninstall')\n";
+    if (chain)
+        script << shell_quote(chained.string()) << " \"$@\" || exit $?\n";
+    script << "exec " << shell_quote(self_path()) << " hook run";
+    if (!opts.profile.empty())
+        script << " --profile " << shell_quote(opts.profile);
+    script << " --fail-on " << shell_quote(opts.fail_on) << " -- \"$@\"\n";
+    fs::path tmp = hook;
+    tmp += ".kvmx-tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << script.str();
+        if (!out)
+            return fail(tmp.string() + ": cannot write");
+    }
+    ::chmod(tmp.c_str(), 0755);
+    fs::rename(tmp, hook, ec);
+    if (ec)
+        return fail(hook.string() + ": cannot install: " + ec.message());
+    std::cout << "installed " << hook.string() << (chain ? " (runs " + chained.filename().string() + " first)" : "")
+              << "\n";
+    return ExitClean;
+}
+
+int uninstall(HookOptions const& opts)
+{
+    std::string error;
+    auto dir = hooks_dir(opts.repo, error);
+    if (!dir)
+        return fail(error);
+    std::error_code ec;
+    fs::path hook = *dir / "sendemail-validate";
+    fs::path chained = *dir / (std::string("sendemail-validate") + chained_suffix);
+    if (!fs::exists(hook, ec)) {
+        std::cout << "no sendemail-validate hook in " << dir->string() << "\n";
+        return ExitClean;
+    }
+    if (!is_ours(hook))
+        return fail(hook.string() + " is not kvmx's hook; leaving it alone");
+    fs::remove(hook, ec);
+    if (fs::exists(chained, ec))
+        fs::rename(chained, hook, ec);
+    std::cout << "removed " << hook.string() << "\n";
+    return ExitClean;
+}
+
+// The files of the same format-patch run: siblings in the directory of the
+// message whose subject tags name the same posting and sender.
+std::vector<review::Patch> same_run(fs::path const& message, review::Posting const& self, std::vector<std::string>& problems)
+{
+    std::vector<review::Patch> out;
+    std::error_code ec;
+    std::vector<std::string> files;
+    for (auto const& e : fs::directory_iterator(message.parent_path(), ec)) {
+        std::string ext = e.path().extension().string();
+        if (e.is_regular_file(ec) && (ext == ".patch" || ext == ".eml" || e.path() == message))
+            files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (auto const& f : files) {
+        auto input = review::mail::read_mail_input(f);
+        if (!input)
+            continue;
+        for (auto& m : input->mails) {
+            review::Posting p = review::make_posting(m);
+            if (p.tags.posting_key() != self.tags.posting_key() || p.tags.total != self.tags.total ||
+                p.patch.author.email != self.patch.author.email)
+                continue;
+            out.push_back(std::move(m));
+        }
+        problems.insert(problems.end(), input->problems.begin(), input->problems.end());
+    }
+    return out;
+}
+
+int run_hook(HookOptions const& opts)
+{
+    if (opts.files.empty())
+        return fail("hook run: expected the message file git passes");
+    auto fail_on = review::parse_severity(opts.fail_on);
+    if (!fail_on)
+        return fail("--fail-on must be error, warning or info, not '" + opts.fail_on + "'");
+    fs::path message = fs::absolute(opts.files.front());
+    auto input = review::mail::read_mail_input(message.string());
+    if (!input)
+        return fail(input.error().describe());
+    if (input->mails.empty())
+        return ExitClean; // nothing kvmx can read: leave the decision to git
+    review::Posting self = review::make_posting(input->mails.front());
+    if (self.tags.is_reply || !self.tags.is_patch)
+        return ExitClean;
+    std::vector<std::string> problems;
+    std::vector<review::Patch> mails = self.tags.numbered ? same_run(message, self, problems)
+                                                          : std::vector<review::Patch>{input->mails.front()};
+    // Check once per series: on the mail with the lowest number.
+    int lowest = self.tags.index;
+    for (auto const& m : mails)
+        lowest = std::min(lowest, review::series::parse_subject(m.subject).index);
+    if (self.tags.index != lowest)
+        return ExitClean;
+
+    auto engine = load_engine(opts.profile);
+    if (!engine)
+        return fail(engine.error().describe());
+    review::Mailbox box = review::assemble(std::move(mails));
+    review::SkipLog skips;
+    auto result = review::check_mailbox(*engine, box, nullptr, skips);
+    review::Report report;
+    report.patches = result.patches;
+    report.findings = std::move(result.findings);
+    report.notes = problems;
+    report.notes.insert(report.notes.end(), box.problems.begin(), box.problems.end());
+    bool failing = std::any_of(report.findings.begin(), report.findings.end(),
+                               [&](review::Finding const& f) { return f.severity >= *fail_on; });
+    if (report.findings.empty() && report.notes.empty())
+        return ExitClean;
+    SeriesRun run;
+    run.series = result.series;
+    write_series_text(report, run, std::cerr);
+    if (failing)
+        std::cerr << "kvmx: refusing to send: fix the errors above, or send with 'git send-email --no-verify'\n";
+    return failing ? ExitFindings : ExitClean;
+}
+
+} // namespace
+
+void add_hook_command(CLI::App& app, int& status)
+{
+    auto opts = std::make_shared<HookOptions>();
+    auto* cmd = app.add_subcommand("hook", "install or run the git send-email validation hook");
+    cmd->require_subcommand(1);
+    auto* inst = cmd->add_subcommand("install", "install the sendemail-validate hook (respects core.hooksPath)");
+    inst->add_option("--repo", opts->repo, "repository to install into (default: .)");
+    inst->add_option("--profile", opts->profile, "profile the hook checks with");
+    inst->add_option("--fail-on", opts->fail_on, "refuse the send at this severity: error, warning, info");
+    inst->add_flag("--chain", opts->chain, "keep an existing hook and run it before kvmx");
+    inst->callback([opts, &status] { status = install(*opts); });
+    auto* un = cmd->add_subcommand("uninstall", "remove kvmx's sendemail-validate hook (restores a chained one)");
+    un->add_option("--repo", opts->repo, "repository to remove the hook from (default: .)");
+    un->callback([opts, &status] { status = uninstall(*opts); });
+    auto* run = cmd->add_subcommand("run", "check the series of a message git send-email is about to send");
+    run->add_option("--profile", opts->profile, "profile: builtin name or YAML file");
+    run->add_option("--fail-on", opts->fail_on, "refuse the send at this severity: error, warning, info");
+    run->add_option("files", opts->files, "the message file (and the SMTP header file newer git passes)");
+    run->callback([opts, &status] { status = run_hook(*opts); });
+}
+
+} // namespace kvmx

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmark `kvmx check --format json A..B` against
+# `git log --no-merges --format=%B --name-only A..B` on the same range of a
+# synthetic repository of KVM-looking commits, in one run, and print the ratio.
+#
+#   tests/bench/bench_check.sh [KVMX_BINARY] [COMMITS] [RUNS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+kvmx=${1:-$here/../../build/apps/kvmx/kvmx}
+commits=${2:-3000}
+runs=${3:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+git init -q "$work/repo"
+python3 "$here/make_history.py" "$commits" | git -C "$work/repo" fast-import --quiet
+git -C "$work/repo" gc -q --aggressive 2>/dev/null || true
+first=$(git -C "$work/repo" rev-list --max-parents=0 main)
+range="$first..main"
+count=$(git -C "$work/repo" rev-list --count "$range")
+
+time_ms() { # median wall time in ms of "$@" over $runs runs
+  local samples=()
+  for _ in $(seq "$runs"); do
+    local s e
+    s=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    e=$(date +%s%N)
+    samples+=($(( (e - s) / 1000000 )))
+  done
+  printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+git_ms=$(time_ms git -C "$work/repo" log --no-merges --format=%B --name-only "$range")
+kvmx_ms=$(time_ms "$kvmx" check --repo "$work/repo" --format json "$range")
+kvmx1_ms=$(time_ms "$kvmx" check --repo "$work/repo" --format json --jobs 1 "$range")
+echo "commits: $count  runs: $runs (median wall time)"
+echo "git log --no-merges --format=%B --name-only: ${git_ms} ms"
+echo "kvmx check --format json (all cores):        ${kvmx_ms} ms"
+echo "kvmx check --format json --jobs 1:           ${kvmx1_ms} ms"
+awk -v k="$kvmx_ms" -v g="$git_ms" -v k1="$kvmx1_ms" 'BEGIN {
+  printf "ratio kvmx/git: %.2f (one thread: %.2f); per commit: %.3f ms\n", k / g, k1 / g, k / '"$count"' }'
