@@ -60,7 +60,12 @@ static Trailer make_trailer(Line const& line)
     std::size_t colon = s.find(':');
     t.key = std::string(s.substr(0, colon));
     std::string_view value = text::trim(s.substr(colon + 1));
-    std::size_t hash = value.find(" #");
+    std::size_t hash = std::string_view::npos;
+    for (std::size_t k = 1; k < value.size(); ++k)
+        if (value[k] == '#' && (value[k - 1] == ' ' || value[k - 1] == '\t')) {
+            hash = k - 1;
+            break;
+        }
     if (hash != std::string_view::npos) {
         t.comment = std::string(text::trim(value.substr(hash + 2)));
         value = text::trim(value.substr(0, hash));

@@ -40,13 +40,13 @@ std::vector<MailHeader> parse_headers(std::vector<std::string_view> const& lines
                 headers.back().value += ' ';
                 headers.back().value += std::string(text::trim(line));
             }
+        } else if (headers.empty() && i == 0 && line.substr(0, 5) == "From ") {
+            headers.push_back({"From_", std::string(line.substr(5)), number});
         } else {
             std::size_t colon = line.find(':');
-            if (colon != std::string_view::npos && colon > 0)
+            if (colon != std::string_view::npos && colon > 0 && line.find(' ') > colon)
                 headers.push_back({std::string(text::trim(line.substr(0, colon))),
                                    std::string(text::trim(line.substr(colon + 1))), number});
-            else if (headers.empty() && i == 0 && line.substr(0, 5) == "From ")
-                headers.push_back({"From_", std::string(line.substr(5)), number});
             else
                 break; // not a header: the body starts here without a blank line
         }

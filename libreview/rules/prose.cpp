@@ -179,8 +179,14 @@ std::vector<Word> bare_identifiers(std::string_view line)
 {
     std::vector<Word> out;
     std::size_t i = 0;
+    bool quoted = false;
     while (i < line.size()) {
-        if (!(text::is_alpha(line[i]) || line[i] == '_')) {
+        if (line[i] == '"') {
+            quoted = !quoted;
+            ++i;
+            continue;
+        }
+        if (quoted || !(text::is_alpha(line[i]) || line[i] == '_')) {
             ++i;
             continue;
         }

@@ -21,6 +21,16 @@ bool mentions_version(std::string_view s)
     return false;
 }
 
+// The line with its URLs cut out: "-v3-" inside a b4 message id is no mention.
+std::string without_urls(std::string_view s)
+{
+    std::string out;
+    for (auto w : text::words(s))
+        if (w.find("://") == std::string_view::npos)
+            out += std::string(w) + " ";
+    return out;
+}
+
 class ChangelogVersionLink final : public Rule {
 public:
     static RuleInfo describe()
@@ -34,13 +44,13 @@ public:
     {
         Message const& m = ctx.patch.message;
         for (auto const& t : m.trailers) {
-            if (t.is("Link") && (mentions_version(t.comment) || mentions_version(t.value))) {
+            if (t.is("Link") && mentions_version(t.comment)) {
                 report(ctx, t.line, out);
                 return;
             }
         }
         for (auto const& line : m.body) {
-            if (prose::has_url(line.text) && mentions_version(line.text)) {
+            if (prose::has_url(line.text) && mentions_version(without_urls(line.text))) {
                 report(ctx, line.number, out);
                 return;
             }

@@ -20,7 +20,7 @@ bool function_doc_line(std::string_view t)
     std::string_view rest = t.substr(i);
     if (rest.substr(0, 2) == "()")
         rest.remove_prefix(2);
-    return rest.substr(0, 3) == " - " || rest.substr(0, 2) == ": ";
+    return rest.substr(0, 3) == " - " && t.substr(0, i) != "DOC";
 }
 
 class CodeKernelDoc final : public Rule {

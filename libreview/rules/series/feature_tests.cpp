@@ -8,7 +8,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.feature-tests", Severity::Warning, Scope::Series,
-                "New uAPI and capabilities come with selftests", "Testing",
+                "New uAPI and capabilities come with selftests", "New Features",
                 {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"}}};
     }
     SeriesFeatureTests(RuleInfo const& info, Severity severity, RuleOptions const& o)

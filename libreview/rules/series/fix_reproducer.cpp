@@ -10,7 +10,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.fix-reproducer", Severity::Info, Scope::Series,
-                "A bug fix names its reproducer or adds a regression test", "Testing",
+                "A bug fix names its reproducer or adds a regression test", "Bug Fixes",
                 {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"},
                  {"words", "[reproduc, syzkaller, syzbot, selftest, kvm-unit-tests, test case, testcase]",
                   "words that name a reproducer"}}};

@@ -10,7 +10,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.kut-separate", Severity::Error, Scope::Series,
-                "Never mix kvm-unit-tests patches into a kernel series", "Testing",
+                "Never mix kvm-unit-tests patches into a kernel series", "Co-Posting Tests",
                 {{"kernel-paths", "[arch/, virt/, include/, tools/, Documentation/, MAINTAINERS]",
                   "paths only the kernel has"},
                  {"kut-paths", "[x86/unittests.cfg, lib/x86/, lib/libcflat.h, s390x/, run_tests.sh, scripts/arch-run.sh]",

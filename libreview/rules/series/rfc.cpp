@@ -10,7 +10,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.rfc", Severity::Warning, Scope::Series,
-                "Tag features without tests RFC; an RFC's cover letter says what feedback is wanted", "Posting",
+                "Tag features without tests RFC; an RFC's cover letter says what feedback is wanted", "New Features",
                 {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"},
                  {"feedback-words", "[feedback, comments, thoughts, opinion, question, looking for, ?]",
                   "words that show an RFC asks for something"}}};

@@ -8,7 +8,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.selftest-order", Severity::Warning, Scope::Series,
-                "Order selftests for bisection: a new test after its fix", "Testing",
+                "Order selftests for bisection: a new test after its fix", "Co-Posting Tests",
                 {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"}}};
     }
     SeriesSelftestOrder(RuleInfo const& info, Severity severity, RuleOptions const& o)

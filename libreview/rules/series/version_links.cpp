@@ -8,7 +8,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.version-links", Severity::Warning, Scope::Series,
-                "Link previous versions with lore links", "Posting",
+                "Link previous versions with lore links", "Links",
                 {{"hosts", "[lore.kernel.org, lkml.kernel.org, patch.msgid.link]", "archives accepted as links"}}};
     }
     SeriesVersionLinks(RuleInfo const& info, Severity severity, RuleOptions const& o)

@@ -56,8 +56,24 @@ public:
                 return ctx.topics.topic_for_path(p) == std::string("selftests");
             }))
             return;
-        if (ctx.topics.is_ancestor(*suggested, used))
-            return; // finer than the common parent: the author knows better
+        if (ctx.topics.is_ancestor(*suggested, used)) {
+            // Finer than the common parent is fine ("KVM: VMX:" for vmx.c
+            // plus x86.c) unless a file belongs to an unrelated branch
+            // ("KVM: VMX:" touching svm.c).
+            for (auto const& p : paths) {
+                auto t = ctx.topics.topic_for_path(p);
+                if (!t || t->empty() || *t == "selftests")
+                    continue;
+                if (!ctx.topics.is_ancestor(*t, used) && !ctx.topics.is_ancestor(used, *t)) {
+                    out.push_back(finding(ctx, line,
+                                          "topic '" + used + "' does not cover " + p + " ('" + *t +
+                                              "'); use the common parent '" + *suggested + "'",
+                                          fix));
+                    return;
+                }
+            }
+            return;
+        }
         if (ctx.topics.is_ancestor(used, *suggested)) {
             out.push_back(finding(ctx, line, Severity::Info,
                                   "'" + used + "' is coarser than needed: every file touched is '" + *suggested + "' code",
