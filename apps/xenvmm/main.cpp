@@ -29,7 +29,7 @@ int main(int argc, char** argv)
     xenvmm::BenchOptions bench;
     auto* bench_cmd = app.add_subcommand("bench", "Hypercall round trip against a bare userspace exit");
     bench_cmd->add_option("--format", bench.format, "text or json")->check(CLI::IsMember({"text", "json"}));
-    bench_cmd->add_option("--iterations", bench.iterations, "Samples per kind")->check(CLI::Range(100, 500000));
+    bench_cmd->add_option("--iterations", bench.iterations, "Operations per kind (rounded to blocks of 100)")->check(CLI::Range(100, 1000000));
 
     try {
         app.parse(argc, argv);

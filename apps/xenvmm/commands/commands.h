@@ -33,7 +33,7 @@ int cmd_test(const TestOptions& opts);
 
 struct BenchOptions {
     std::string format = "text";
-    uint32_t iterations = 20000;
+    uint32_t iterations = 100000;
 };
 int cmd_bench(const BenchOptions& opts);
 
