@@ -5,6 +5,8 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 
 namespace review::git {
 
@@ -20,17 +22,31 @@ using PatchPtr = std::unique_ptr<git_patch, Deleter<git_patch_free>>;
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk_free>>;
 using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object_free>>;
 
-Library::Library()
+namespace {
+std::once_flag started_flag;
+std::atomic<bool> started{false};
+} // namespace
+
+void ensure_started()
 {
-    git_libgit2_init();
-    // Cache blobs too (libgit2 caches none by default): consecutive commits
-    // share them, so a walk over a range reads each one from the pack once.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<std::size_t>(1) << 20);
-    // Do not re-hash every object read, as git itself does not: the pack's
-    // checksums already cover corruption, and hashing cost a fifth of a walk.
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    std::call_once(started_flag, [] {
+        git_libgit2_init();
+        // Cache blobs too (libgit2 caches none by default): consecutive commits
+        // share them, so a walk over a range reads each one from the pack once.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<std::size_t>(1) << 20);
+        // Do not re-hash every object read, as git itself does not: the pack's
+        // checksums already cover corruption, and hashing cost a fifth of a walk.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        started = true;
+    });
 }
-Library::~Library() { git_libgit2_shutdown(); }
+
+Library::Library() = default;
+Library::~Library()
+{
+    if (started)
+        git_libgit2_shutdown();
+}
 
 std::string last_error()
 {
@@ -63,6 +79,7 @@ Repository::~Repository()
 
 Result<Repository> Repository::open(std::string const& path)
 {
+    ensure_started();
     git_repository* repo = nullptr;
     if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) != 0)
         return make_error("not a git repository (or cannot be opened): " + last_error(), path);

@@ -14,7 +14,10 @@ struct git_repository;
 
 namespace review::git {
 
-// Initialise libgit2 for the lifetime of the object; make one in main().
+// Owns libgit2's global state for the lifetime of the object; make one in
+// main(). libgit2 itself starts on first use (Repository::open()), because
+// its start-up parses the system CA bundle, about 15 ms that a command
+// reading only mail or patch files should not pay.
 class Library {
 public:
     Library();
@@ -69,6 +72,9 @@ private:
     std::string m_path;
     mutable std::optional<std::vector<std::string>> m_release_tags; // commit ids
 };
+
+// Start libgit2 once; safe to call from any thread.
+void ensure_started();
 
 // The last libgit2 error as text.
 std::string last_error();

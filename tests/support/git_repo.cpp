@@ -14,6 +14,7 @@ static void check(int rc, char const* what)
 
 GitRepo::GitRepo()
 {
+    review::git::ensure_started();
     git_repository* raw = nullptr;
     check(git_repository_init(&raw, m_dir.path().c_str(), 0), "init");
     git_repository_free(raw);
