@@ -1,0 +1,27 @@
+// Fuzz the mail and series parsers: mbox splitting, GMime decoding, the
+// conversion to patches, series assembly and every series and patch rule
+// over the result. No input may crash or hang them.
+
+#include "libreview/mail/mailbox.h"
+#include "libreview/rules/engine.h"
+#include "libreview/series/runner.h"
+
+#include <cstdint>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
+{
+    static review::Engine engine = [] {
+        auto profile = review::load_builtin_profile("kvm-x86", review::builtin_registry().load_options());
+        return std::move(*review::Engine::create(std::move(*profile)));
+    }();
+    std::string text(reinterpret_cast<char const*>(data), size);
+    review::mail::MailInput input;
+    review::mail::decode_mails(review::mail::split_mbox(text, "fuzz.mbox"), input);
+    if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+        (void)review::mail::gunzip(text, "fuzz.gz", 1u << 20);
+    review::Mailbox box = review::assemble(std::move(input.mails));
+    review::SkipLog skips;
+    (void)review::check_mailbox(engine, box, nullptr, skips, review::Versions::All);
+    return 0;
+}
