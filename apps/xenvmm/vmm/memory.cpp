@@ -28,7 +28,13 @@ Result<std::unique_ptr<GuestMemory>> GuestMemory::create(uint64_t ram_size)
     return mem;
 }
 
-std::optional<uint64_t> GuestMemory::overlay_gfn() const { return m_overlay_gfn; }
+std::optional<uint64_t> GuestMemory::overlay_gfn() const
+{
+    uint64_t gfn = m_overlay_gfn.load(std::memory_order_acquire);
+    if (gfn == kNoOverlay)
+        return std::nullopt;
+    return gfn;
+}
 
 bool GuestMemory::is_ram_gfn(uint64_t gfn) const
 {
@@ -42,8 +48,8 @@ uint8_t* GuestMemory::host_ptr(uint64_t gpa, uint64_t len) const
     uint64_t last = gpa + len - 1;
     if (last < gpa)
         return nullptr;
-    if (m_overlay_gfn) {
-        uint64_t base = *m_overlay_gfn * kPage;
+    if (auto gfn = overlay_gfn()) {
+        uint64_t base = *gfn * kPage;
         bool starts_in = gpa >= base && gpa < base + kPage;
         bool ends_in = last >= base && last < base + kPage;
         if (starts_in && ends_in)
@@ -77,15 +83,17 @@ std::vector<MemSlot> GuestMemory::layout_for(std::optional<uint64_t> gfn) const
     return slots;
 }
 
-std::vector<MemSlot> GuestMemory::layout() const { return layout_for(m_overlay_gfn); }
+std::vector<MemSlot> GuestMemory::layout() const { return layout_for(overlay_gfn()); }
 
 Result<void> GuestMemory::place_overlay(std::optional<uint64_t> gfn)
 {
-    auto old_layout = layout_for(m_overlay_gfn);
+    if (gfn && *gfn >= kNoOverlay / kPage)
+        return Error{"shared_info GFN out of range"};
+    auto old_layout = layout_for(overlay_gfn());
     auto new_layout = layout_for(gfn);
     if (m_applier)
         TRY(m_applier(old_layout, new_layout));
-    m_overlay_gfn = gfn;
+    m_overlay_gfn.store(gfn ? *gfn : kNoOverlay, std::memory_order_release);
     return {};
 }
 

@@ -6,6 +6,7 @@
 // only the memslot layout changes on a remap.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,8 +55,9 @@ private:
     UniqueMapping m_ram;
     UniqueMapping m_overlay;
     uint64_t m_ram_size = 0;
-    // Written only while vCPUs are out of guest mode (single vCPU in part 1).
-    std::optional<uint64_t> m_overlay_gfn;
+    // Read by every vCPU thread on each guest access; kNoOverlay when unmapped.
+    static constexpr uint64_t kNoOverlay = ~0ull;
+    std::atomic<uint64_t> m_overlay_gfn{kNoOverlay};
     SlotApplier m_applier;
 };
 

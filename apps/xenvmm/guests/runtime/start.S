@@ -117,3 +117,5 @@ saved_kernel_rsp:
 user_stack:
     .skip 8192
 user_stack_top:
+
+    .section .note.GNU-stack, "", @progbits
