@@ -24,6 +24,7 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     int status = kvmx::ExitClean;
     kvmx::add_check_command(app, status);
+    kvmx::add_gate_command(app, status);
     kvmx::add_hook_command(app, status);
     kvmx::add_rules_command(app, status);
     kvmx::add_topic_command(app, status);

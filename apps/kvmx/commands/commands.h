@@ -12,6 +12,7 @@ inline constexpr char const* version = "0.1.0";
 enum Exit : int { ExitClean = 0, ExitFindings = 1, ExitError = 2 };
 
 void add_check_command(CLI::App&, int& status);
+void add_gate_command(CLI::App&, int& status);
 void add_hook_command(CLI::App&, int& status);
 void add_rules_command(CLI::App&, int& status);
 void add_topic_command(CLI::App&, int& status);

@@ -1,0 +1,18 @@
+# Turn rules/gate/*.yaml into a C++ source holding each gate configuration as a string.
+# Invoked as: cmake -DOUT=file.cpp -DRULES_DIR=dir -P embed_gate_configs.cmake
+set(body "// Generated from rules/gate/*.yaml by embed_gate_configs.cmake. Do not edit.\n#include <cstddef>\nnamespace review::gate {\nstruct EmbeddedGateConfig { char const* name; char const* text; };\n")
+set(entries "")
+set(index 0)
+file(GLOB INPUTS "${RULES_DIR}/*.yaml")
+list(SORT INPUTS)
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name "${input}" NAME_WE)
+  file(READ "${input}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," chars "${hex}")
+  string(APPEND body "static char const gate_config_${index}[] = {${chars} 0};\n")
+  string(APPEND entries "    {\"${name}\", gate_config_${index}},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND body "extern EmbeddedGateConfig const embedded_gate_configs[];\nEmbeddedGateConfig const embedded_gate_configs[] = {\n${entries}};\nextern std::size_t const embedded_gate_config_count;\nstd::size_t const embedded_gate_config_count = ${index};\n}\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

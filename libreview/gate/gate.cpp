@@ -1,0 +1,391 @@
+#include "libreview/gate/gate.h"
+
+#include "libreview/core/text.h"
+#include "libreview/gate/process.h"
+#include "libreview/gate/worktree.h"
+#include "libreview/git/lookup.h"
+#include "libreview/mail/mailbox.h"
+#include "libreview/mail/message.h"
+#include "libreview/patch/patch_file.h"
+#include "libreview/rules/engine.h"
+#include "libreview/series/subject.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace review::gate {
+namespace {
+
+std::string short_id(std::string const& id) { return id.substr(0, 12); }
+
+// The unified diff of a decoded mail body: from the first "diff --git" line
+// to the signature ("-- ") or the format-patch --base trailer.
+std::string diff_text_of(std::string const& body)
+{
+    std::size_t start = body.starts_with("diff --git ") ? 0 : body.find("\ndiff --git ");
+    if (start == std::string::npos)
+        return {};
+    if (start != 0)
+        ++start;
+    std::size_t end = body.size();
+    for (std::string_view stop : {"\n-- \n", "\nbase-commit: ", "\nprerequisite-patch-id: "}) {
+        auto at = body.find(stop, start);
+        if (at != std::string::npos)
+            end = std::min(end, at + 1);
+    }
+    return body.substr(start, end - start);
+}
+
+std::vector<std::string> series_files(std::filesystem::path const& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec))
+        return {path.string()};
+    std::vector<std::string> files;
+    for (auto const& entry : std::filesystem::directory_iterator(path, ec)) {
+        auto ext = entry.path().extension().string();
+        if (entry.is_regular_file() && (ext == ".patch" || ext == ".eml" || ext == ".mbox" || ext == ".diff"))
+            files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string safe_name(std::string const& s)
+{
+    std::string out;
+    for (char c : s)
+        out += (text::is_alpha(c) || text::is_digit(c) || c == '-' || c == '_' || c == '.') ? c : '_';
+    return out;
+}
+
+} // namespace
+
+Result<GateInput> read_range(git::Repository const& repo, std::string const& spec)
+{
+    GateInput input;
+    input.description = spec;
+    auto ids = TRY(repo.resolve(spec));
+    if (ids.empty())
+        return make_error("'" + spec + "' names no commits (merges are skipped)");
+    input.base_commit = TRY(first_parent(repo, ids.front()));
+    if (!input.base_commit.empty())
+        input.base_tree = TRY(tree_of_commit(repo, input.base_commit));
+    for (auto const& id : ids) {
+        GateItem item;
+        item.patch = TRY(repo.read_patch(id));
+        item.commit = id;
+        item.tree = TRY(tree_of_commit(repo, id));
+        input.items.push_back(std::move(item));
+    }
+    return input;
+}
+
+Result<GateInput> read_series(git::Repository const& repo, std::string const& path, std::string const& base)
+{
+    GateInput input;
+    input.description = path;
+    struct Mail {
+        Patch patch;
+        std::string diff;
+        int index = 0;
+        std::size_t order = 0;
+    };
+    std::vector<Mail> mails;
+    std::string base_commit = base;
+    for (auto const& file : series_files(path)) {
+        auto data = TRY(read_file_bounded(file, mail::max_mailbox_size));
+        if (data.size() > 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b)
+            data = TRY(mail::gunzip(data, file));
+        auto raws = mail::split_mbox(data, file);
+        if (raws.empty())
+            raws.push_back(mail::RawMail{file, 1, data});
+        for (auto const& raw : raws) {
+            auto patch = mail::mail_to_patch(raw.text, raw.source, raw.line);
+            if (!patch)
+                return patch.error();
+            if (base_commit.empty() && !patch->base_commit.empty())
+                base_commit = patch->base_commit;
+            auto decoded = TRY(mail::decode_mail(raw.text, raw.source));
+            std::string diff = diff_text_of(decoded.body);
+            if (diff.empty() || is_cover_letter(*patch))
+                continue; // cover letters and replies carry no change
+            auto tags = series::parse_subject(patch->subject);
+            Mail m{std::move(*patch), std::move(diff), tags.index, mails.size()};
+            m.patch.file = raw.source;
+            mails.push_back(std::move(m));
+        }
+    }
+    if (mails.empty())
+        return make_error("no patches in " + path);
+    std::stable_sort(mails.begin(), mails.end(), [](Mail const& a, Mail const& b) { return a.index < b.index; });
+    if (base_commit.empty())
+        return make_error(path + ": no base-commit: line; give the base with --base (format-patch --base adds it)");
+    auto resolved = repo.resolve_commit(base_commit);
+    if (!resolved)
+        return make_error("base commit " + base_commit + " is not in " + repo.path() +
+                          "; fetch it or give another with --base");
+    input.base_commit = *resolved;
+    input.base_tree = TRY(tree_of_commit(repo, *resolved));
+    std::string tree = input.base_tree;
+    for (std::size_t i = 0; i < mails.size(); ++i) {
+        auto& m = mails[i];
+        std::string label = m.patch.file + " (patch " + std::to_string(i + 1) + "/" + std::to_string(mails.size()) + ")";
+        tree = TRY(apply_to_tree(repo, tree, m.diff, label));
+        GateItem item;
+        item.source = m.patch.file;
+        bool shared = std::count_if(mails.begin(), mails.end(),
+                                    [&](Mail const& o) { return o.patch.file == m.patch.file; }) > 1;
+        if (shared) // one mbox holds several patches: tell them apart by line
+            item.source += ":" + std::to_string(m.patch.message.title_line);
+        item.tree = tree;
+        item.patch = std::move(m.patch);
+        input.items.push_back(std::move(item));
+    }
+    return input;
+}
+
+namespace {
+
+class Runner {
+public:
+    Runner(git::Repository const& repo, GateInput const& input, GateOptions const& opts, std::filesystem::path scratch)
+        : m_repo(repo), m_input(input), m_opts(opts), m_scratch(std::move(scratch)), m_tree(m_scratch / "src")
+    {
+    }
+
+    Result<GateRun> run();
+
+private:
+    Result<StepResult> run_build(BuildConfig const&, std::filesystem::path const& log_dir, std::string const& commit);
+    Result<StepResult> run_step(TestStep const&, std::filesystem::path const& log_dir, std::string const& commit);
+    Result<StepResult> run_commands(std::string kind, std::string name, std::string config,
+                                    std::vector<std::string> const& commands, Environment env,
+                                    std::filesystem::path const& log_dir, int skip_status);
+    Result<void> run_baseline(GateRun&);
+    void report(std::string const& step);
+
+    git::Repository const& m_repo;
+    GateInput const& m_input;
+    GateOptions const& m_opts;
+    std::filesystem::path m_scratch;
+    PrivateTree m_tree;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    Progress m_progress;
+};
+
+void Runner::report(std::string const& step)
+{
+    if (!m_opts.progress)
+        return;
+    m_progress.step = step;
+    m_progress.elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    m_opts.progress(m_progress);
+}
+
+Result<StepResult> Runner::run_commands(std::string kind, std::string name, std::string config,
+                                        std::vector<std::string> const& commands, Environment env,
+                                        std::filesystem::path const& log_dir, int skip_status)
+{
+    StepResult r;
+    r.kind = std::move(kind);
+    r.name = std::move(name);
+    r.config = std::move(config);
+    std::filesystem::path log = log_dir / (r.kind + "-" + safe_name(r.name) + ".log");
+    r.log = std::filesystem::relative(log, m_opts.output).string();
+    std::error_code ec;
+    std::filesystem::remove(log, ec);
+    std::filesystem::path build_dir = m_scratch / "build" / safe_name(r.config.empty() ? "none" : r.config);
+    std::filesystem::create_directories(build_dir, ec);
+    env.insert(env.begin(), {{"KVMX_GATE_SOURCE", m_tree.dir().string()},
+                             {"KVMX_GATE_BUILD", build_dir.string()},
+                             {"KVMX_GATE_JOBS", std::to_string(m_opts.jobs)},
+                             {"KVMX_GATE_OUTPUT", m_opts.output.string()}});
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        auto p = TRY(run_shell(commands[i], m_tree.dir(), env, log));
+        r.seconds += p.seconds;
+        if (p.interrupted)
+            return make_error("interrupted by signal " + std::to_string(interrupted_by()));
+        if (p.status == 0)
+            continue;
+        r.exit_code = p.status;
+        if (p.status == skip_status) {
+            r.status = Status::Skip;
+            r.reason = "skipped (exit " + std::to_string(skip_status) + ")";
+        } else {
+            r.status = Status::Fail;
+            r.reason = "command " + std::to_string(i + 1) + " of " + std::to_string(commands.size());
+            std::ifstream in(log);
+            std::stringstream text;
+            text << in.rdbuf();
+            r.signature = failure_signature(text.str());
+        }
+        break;
+    }
+    return r;
+}
+
+Result<StepResult> Runner::run_build(BuildConfig const& b, std::filesystem::path const& log_dir, std::string const& commit)
+{
+    Environment env = b.env;
+    env.insert(env.begin(), {"KVMX_GATE_COMMIT", commit});
+    return run_commands("build", b.name, b.name, b.commands, env, log_dir, -1);
+}
+
+Result<StepResult> Runner::run_step(TestStep const& s, std::filesystem::path const& log_dir, std::string const& commit)
+{
+    Environment env;
+    env.emplace_back("KVMX_GATE_COMMIT", commit);
+    if (auto const* b = m_opts.config.build(s.build))
+        env.insert(env.end(), b->env.begin(), b->env.end());
+    env.insert(env.end(), s.env.begin(), s.env.end());
+    std::string kind = s.kind == StepKind::Test ? "test" : s.kind == StepKind::Variant ? "variant" : "docs";
+    return run_commands(kind, s.name, s.build, s.commands, env, log_dir, s.skip_status);
+}
+
+Result<GateRun> Runner::run()
+{
+    GateRun run;
+    run.tool_version = m_opts.tool_version;
+    run.config = m_opts.config.name;
+    run.tier = m_opts.tier;
+    run.input = m_input.description;
+    run.base = m_input.base_commit;
+    run.total = m_input.items.size();
+    run.shard = m_opts.shard;
+    run.shards = m_opts.shards;
+    auto [begin, end] = shard_range(m_input.items.size(), m_opts.shard, m_opts.shards);
+
+    std::optional<git::RepositoryLookup> lookup;
+    lookup.emplace(m_repo);
+    std::error_code ec;
+    std::filesystem::create_directories(m_tree.dir(), ec);
+    m_progress.commits = end - begin;
+    for (std::size_t i = begin; i < end; ++i) {
+        auto const& item = m_input.items[i];
+        m_progress.commit = i - begin + 1;
+        m_progress.title = item.patch.message.title;
+        auto done = static_cast<double>(i - begin);
+        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        m_progress.eta = done > 0 ? elapsed / done * static_cast<double>(end - i) : -1;
+
+        CommitResult c;
+        c.index = i;
+        c.commit = item.commit.empty() ? item.tree : item.commit;
+        c.title = item.patch.message.title;
+        c.source = item.source;
+        std::string parent_tree = i == 0 ? m_input.base_tree : m_input.items[i - 1].tree;
+        auto paths = TRY(changed_paths(m_repo, parent_tree, item.tree));
+        c.adds_tests = std::any_of(paths.begin(), paths.end(), [&](std::string const& p) {
+            return path_matches(p, m_opts.config.test_paths);
+        });
+        if (m_opts.engine && m_opts.config.checks) {
+            report("checks");
+            SkipLog skips;
+            m_opts.engine->check_patch(item.patch, &*lookup, c.checks, skips);
+        }
+        report("checkout");
+        TRY_VOID(m_tree.checkout(m_repo, item.tree));
+        char prefix[32];
+        std::snprintf(prefix, sizeof prefix, "%03zu-", i + 1);
+        std::filesystem::path log_dir = m_opts.output / "logs" / (prefix + short_id(c.commit));
+        std::filesystem::create_directories(log_dir, ec);
+        if (ec)
+            return make_error(log_dir.string() + ": " + ec.message());
+
+        std::set<std::string> failed_builds;
+        for (auto const& b : m_opts.config.builds) {
+            report("build " + b.name);
+            auto r = TRY(run_build(b, log_dir, c.commit));
+            if (r.status != Status::Pass)
+                failed_builds.insert(b.name);
+            c.steps.push_back(std::move(r));
+        }
+        for (auto const& name : m_opts.steps) {
+            TestStep const* s = m_opts.config.step(name);
+            if (!s)
+                continue;
+            if (!s->paths.empty() && std::none_of(paths.begin(), paths.end(), [&](std::string const& p) {
+                    return path_matches(p, s->paths);
+                }))
+                continue; // a variant or docs build this commit does not trigger
+            if (failed_builds.count(s->build)) {
+                StepResult r;
+                r.kind = s->kind == StepKind::Test ? "test" : s->kind == StepKind::Variant ? "variant" : "docs";
+                r.name = s->name;
+                r.config = s->build;
+                r.status = Status::Skip;
+                r.reason = "build '" + s->build + "' failed";
+                c.steps.push_back(std::move(r));
+                continue;
+            }
+            report(s->name);
+            c.steps.push_back(TRY(run_step(*s, log_dir, c.commit)));
+        }
+        run.commits.push_back(std::move(c));
+    }
+    TRY_VOID(run_baseline(run));
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    return run;
+}
+
+Result<void> Runner::run_baseline(GateRun& run)
+{
+    if (!m_opts.config.baseline || m_input.base_tree.empty())
+        return {};
+    // Failing steps, and the build configurations they need on the base.
+    std::vector<std::string> keys;
+    std::set<std::string> builds;
+    for (auto const& c : run.commits)
+        for (auto const& s : c.steps)
+            if (s.status == Status::Fail && std::find(keys.begin(), keys.end(), s.key()) == keys.end()) {
+                keys.push_back(s.key());
+                if (!s.config.empty())
+                    builds.insert(s.config);
+            }
+    if (keys.empty())
+        return {};
+    m_progress.title = "base " + short_id(m_input.base_commit);
+    m_progress.eta = -1;
+    TRY_VOID(m_tree.checkout(m_repo, m_input.base_tree));
+    std::filesystem::path log_dir = m_opts.output / "logs" / ("base-" + short_id(m_input.base_commit));
+    std::error_code ec;
+    std::filesystem::create_directories(log_dir, ec);
+    std::set<std::string> failed_builds;
+    for (auto const& b : m_opts.config.builds) {
+        if (!builds.count(b.name))
+            continue;
+        report("baseline build " + b.name);
+        auto r = TRY(run_build(b, log_dir, m_input.base_commit));
+        if (r.status != Status::Pass)
+            failed_builds.insert(b.name);
+        run.baseline.push_back(std::move(r));
+    }
+    for (auto const& s : m_opts.config.steps) {
+        std::string kind = s.kind == StepKind::Test ? "test" : s.kind == StepKind::Variant ? "variant" : "docs";
+        if (std::find(keys.begin(), keys.end(), kind + ":" + s.name) == keys.end() || failed_builds.count(s.build))
+            continue;
+        report("baseline " + s.name);
+        run.baseline.push_back(TRY(run_step(s, log_dir, m_input.base_commit)));
+    }
+    return {};
+}
+
+} // namespace
+
+Result<GateRun> run_gate(git::Repository const& repo, GateInput const& input, GateOptions const& opts)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(opts.output / "logs", ec);
+    if (ec)
+        return make_error(opts.output.string() + ": " + ec.message());
+    auto scratch = TRY(ScratchDir::create("kvmx-gate-"));
+    Runner runner(repo, input, opts, scratch.path());
+    return runner.run();
+}
+
+} // namespace review::gate

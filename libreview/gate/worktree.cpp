@@ -1,0 +1,221 @@
+#include "libreview/gate/worktree.h"
+
+#include <git2.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace review::gate {
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+    void operator()(T* p) const { Free(p); }
+};
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
+using IndexPtr = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
+
+std::string hex(git_oid const* oid)
+{
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, oid);
+    return buf;
+}
+
+Result<TreePtr> lookup_tree(git::Repository const& repo, std::string const& id)
+{
+    if (id.empty())
+        return TreePtr{};
+    git_oid oid;
+    if (git_oid_fromstr(&oid, id.c_str()) != 0)
+        return make_error("not a tree id: '" + id + "'");
+    git_tree* tree = nullptr;
+    if (git_tree_lookup(&tree, repo.raw(), &oid) != 0)
+        return make_error("tree " + id + ": " + git::last_error());
+    return TreePtr(tree);
+}
+
+Result<void> write_all(int fd, char const* data, std::size_t size, std::string const& path)
+{
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return make_error(path + ": " + std::strerror(errno));
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<ScratchDir> ScratchDir::create(std::string const& prefix)
+{
+    char const* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (!mkdtemp(buf.data()))
+        return make_error("cannot create a scratch directory " + templ + ": " + std::strerror(errno));
+    return ScratchDir(std::filesystem::path(buf.data()));
+}
+
+ScratchDir::ScratchDir(ScratchDir&& other) noexcept : m_path(std::move(other.m_path)) { other.m_path.clear(); }
+
+ScratchDir::~ScratchDir()
+{
+    if (m_path.empty())
+        return;
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+}
+
+Result<std::string> tree_of_commit(git::Repository const& repo, std::string const& commit)
+{
+    git_oid oid;
+    if (git_oid_fromstr(&oid, commit.c_str()) != 0)
+        return make_error("not a commit id: '" + commit + "'");
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
+        return make_error("commit " + commit + ": " + git::last_error());
+    CommitPtr owned(c);
+    return hex(git_commit_tree_id(c));
+}
+
+Result<std::string> apply_to_tree(git::Repository const& repo, std::string const& tree, std::string const& diff_text,
+                                  std::string const& name)
+{
+    auto base = TRY(lookup_tree(repo, tree));
+    git_diff* diff = nullptr;
+    if (git_diff_from_buffer(&diff, diff_text.data(), diff_text.size()) != 0)
+        return make_error("cannot parse the diff: " + git::last_error(), name);
+    DiffPtr owned_diff(diff);
+    git_index* index = nullptr;
+    if (git_apply_to_tree(&index, repo.raw(), base.get(), diff, nullptr) != 0)
+        return make_error("does not apply: " + git::last_error(), name);
+    IndexPtr owned_index(index);
+    git_oid out;
+    if (git_index_write_tree_to(&out, index, repo.raw()) != 0)
+        return make_error("cannot write the applied tree: " + git::last_error(), name);
+    return hex(&out);
+}
+
+Result<std::vector<std::string>> changed_paths(git::Repository const& repo, std::string const& old_tree,
+                                               std::string const& new_tree)
+{
+    auto a = TRY(lookup_tree(repo, old_tree));
+    auto b = TRY(lookup_tree(repo, new_tree));
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    git_diff* diff = nullptr;
+    if (git_diff_tree_to_tree(&diff, repo.raw(), a.get(), b.get(), &opts) != 0)
+        return make_error("diff " + old_tree + ".." + new_tree + ": " + git::last_error());
+    DiffPtr owned(diff);
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+        git_diff_delta const* d = git_diff_get_delta(diff, i);
+        if (d->old_file.path && d->status != GIT_DELTA_ADDED)
+            paths.emplace_back(d->old_file.path);
+        if (d->new_file.path && (paths.empty() || paths.back() != d->new_file.path))
+            paths.emplace_back(d->new_file.path);
+    }
+    return paths;
+}
+
+Result<void> PrivateTree::checkout(git::Repository const& repo, std::string const& tree)
+{
+    if (tree == m_tree)
+        return {};
+    auto root = TRY(lookup_tree(repo, tree));
+    std::map<std::string, Entry> files;
+    struct Walk {
+        std::map<std::string, Entry>* files;
+    } walk{&files};
+    auto callback = [](char const* root_path, git_tree_entry const* entry, void* payload) -> int {
+        auto* w = static_cast<Walk*>(payload);
+        git_object_t type = git_tree_entry_type(entry);
+        if (type != GIT_OBJECT_BLOB)
+            return 0; // trees are walked into; submodule commits have nothing to write
+        (*w->files)[std::string(root_path) + git_tree_entry_name(entry)] =
+            Entry{hex(git_tree_entry_id(entry)), static_cast<unsigned>(git_tree_entry_filemode(entry))};
+        return 0;
+    };
+    if (git_tree_walk(root.get(), GIT_TREEWALK_PRE, callback, &walk) != 0)
+        return make_error("walking tree " + tree + ": " + git::last_error());
+
+    std::error_code ec;
+    for (auto const& [path, old] : m_files) {
+        auto it = files.find(path);
+        if (it != files.end())
+            continue;
+        std::filesystem::path full = m_dir / path;
+        std::filesystem::remove(full, ec);
+        // Drop directories the removal emptied, up to the tree root.
+        for (auto dir = full.parent_path(); dir != m_dir && dir.string().size() > m_dir.string().size();
+             dir = dir.parent_path())
+            if (!std::filesystem::remove(dir, ec))
+                break;
+    }
+    for (auto const& [path, entry] : files) {
+        auto it = m_files.find(path);
+        if (it != m_files.end() && it->second.blob == entry.blob && it->second.mode == entry.mode)
+            continue;
+        std::filesystem::path full = m_dir / path;
+        std::filesystem::create_directories(full.parent_path(), ec);
+        git_oid oid;
+        git_oid_fromstr(&oid, entry.blob.c_str());
+        git_blob* blob = nullptr;
+        if (git_blob_lookup(&blob, repo.raw(), &oid) != 0)
+            return make_error("blob " + entry.blob + " (" + path + "): " + git::last_error());
+        BlobPtr owned(blob);
+        auto const* data = static_cast<char const*>(git_blob_rawcontent(blob));
+        auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
+        ::unlink(full.c_str()); // a symlink or read-only file must not be written through
+        if (entry.mode == GIT_FILEMODE_LINK) {
+            if (::symlink(std::string(data, size).c_str(), full.c_str()) != 0)
+                return make_error(full.string() + ": " + std::strerror(errno));
+            continue;
+        }
+        mode_t mode = entry.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644;
+        int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        if (fd < 0)
+            return make_error(full.string() + ": " + std::strerror(errno));
+        auto written = write_all(fd, data, size, full.string());
+        ::close(fd);
+        if (!written)
+            return written.error();
+    }
+    m_files = std::move(files);
+    m_tree = tree;
+    return {};
+}
+
+} // namespace review::gate
+
+namespace review::gate {
+
+Result<std::string> first_parent(git::Repository const& repo, std::string const& commit)
+{
+    git_oid oid;
+    if (git_oid_fromstr(&oid, commit.c_str()) != 0)
+        return make_error("not a commit id: '" + commit + "'");
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
+        return make_error("commit " + commit + ": " + git::last_error());
+    CommitPtr owned(c);
+    if (git_commit_parentcount(c) == 0)
+        return std::string();
+    return hex(git_commit_parent_id(c, 0));
+}
+
+} // namespace review::gate

@@ -1,0 +1,130 @@
+// Gate configuration loading: keys, typos with "did you mean", tiers and the
+// embedded configurations.
+
+#include "libreview/gate/config.h"
+
+#include <catch2/catch.hpp>
+
+using namespace review::gate;
+
+namespace {
+
+std::string const minimal = R"(gate: t
+builds:
+  - name: release
+    commands: make
+tests:
+  - name: unit
+    build: release
+    commands: [make check]
+)";
+
+} // namespace
+
+TEST_CASE("gate config reads builds, tests, variants, docs and tiers", "[gate][config]")
+{
+    auto c = parse_config(R"(gate: demo
+test-paths: [tests/*]
+builds:
+  - name: release
+    env: {CFLAGS: -Werror}
+    commands: [make, make install]
+tests:
+  - name: unit
+    build: release
+    commands: make check
+  - name: slow
+    build: release
+    commands: make slowcheck
+    skip-status: 4
+variants:
+  - name: tdp-off
+    build: release
+    paths: [mmu/*]
+    commands: make check TDP=0
+docs:
+  commands: make htmldocs
+tiers:
+  queue: {tests: [unit, tdp-off]}
+  next: {extends: queue, tests: [slow, docs]}
+)",
+                          "demo.yaml");
+    INFO((c ? "" : c.error().describe()));
+    REQUIRE(c);
+    CHECK(c->name == "demo");
+    REQUIRE(c->builds.size() == 1);
+    CHECK(c->builds[0].commands.size() == 2);
+    CHECK(c->builds[0].env.front().first == "CFLAGS");
+    REQUIRE(c->steps.size() == 4);
+    CHECK(c->step("slow")->skip_status == 4);
+    CHECK(c->step("unit")->skip_status == 77);
+    CHECK(c->step("tdp-off")->kind == StepKind::Variant);
+    CHECK(c->step("docs")->kind == StepKind::Docs);
+    CHECK(c->step("docs")->paths == std::vector<std::string>{"*.rst"});
+    auto next = c->tier_steps("next");
+    REQUIRE(next);
+    CHECK(*next == std::vector<std::string>{"unit", "tdp-off", "slow", "docs"});
+    CHECK(*c->tier_steps("queue") == std::vector<std::string>{"unit", "tdp-off"});
+    auto bad = c->tier_steps("nxet");
+    REQUIRE(!bad);
+    CHECK(bad.error().message.find("did you mean 'next'") != std::string::npos);
+}
+
+TEST_CASE("gate config typos get did-you-mean with file and line", "[gate][config]")
+{
+    struct Case {
+        std::string text;
+        std::string expect;
+        int line;
+    };
+    std::vector<Case> cases = {
+        {"gate: t\nbulds: []\n", "unknown gate configuration key 'bulds'; did you mean 'builds'?", 2},
+        {"gate: t\nbuilds:\n  - name: r\n    comands: make\n", "unknown build key 'comands'; did you mean 'commands'?", 4},
+        {minimal + "  - name: x\n    buld: release\n    commands: true\n",
+         "unknown test key 'buld'; did you mean 'build'?", 10},
+        {minimal + "  - name: x\n    build: relase\n    commands: true\n",
+         "'x' runs against unknown build 'relase'; did you mean 'release'?", 10},
+        {minimal + "tiers:\n  queue: {tests: [unti]}\n", "tier 'queue' names unknown test 'unti'; did you mean 'unit'?",
+         10},
+        {minimal + "tiers:\n  queue: {tsets: [unit]}\n", "unknown tier key 'tsets'; did you mean 'tests'?", 10},
+        {minimal + "variants:\n  - name: v\n    commands: true\n", "variant 'v' needs paths that trigger it", 10},
+        {"gate: t\nbuilds:\n  - name: r\n", "build 'r' needs commands", 3},
+    };
+    for (auto const& c : cases) {
+        auto r = parse_config(c.text, "g.yaml");
+        INFO(c.text);
+        REQUIRE(!r);
+        CHECK(r.error().message == c.expect);
+        CHECK(r.error().file == "g.yaml");
+        CHECK(r.error().line == c.line);
+    }
+}
+
+TEST_CASE("embedded gate configurations load", "[gate][config]")
+{
+    auto names = builtin_config_names();
+    CHECK(std::find(names.begin(), names.end(), "xenvmm") != names.end());
+    CHECK(std::find(names.begin(), names.end(), "kernel-example") != names.end());
+    auto x = load_config("");
+    REQUIRE(x);
+    CHECK(x->name == "xenvmm");
+    CHECK(x->build("release"));
+    CHECK(x->build("debug-asan"));
+    CHECK(x->step("conformance"));
+    auto k = load_config("kernel-example");
+    INFO((k ? "" : k.error().describe()));
+    REQUIRE(k);
+    CHECK(k->default_tier == "queue");
+    CHECK(k->step("tdp-disabled")->kind == StepKind::Variant);
+    CHECK(k->step("htmldocs")->kind == StepKind::Docs);
+    auto missing = load_config("xenvm");
+    REQUIRE(!missing);
+    CHECK(missing.error().message.find("did you mean 'xenvmm'") != std::string::npos);
+}
+
+TEST_CASE("gate path patterns cover subtrees", "[gate][config]")
+{
+    CHECK(path_matches("arch/x86/kvm/mmu/mmu.c", {"arch/x86/kvm/mmu/*"}));
+    CHECK(path_matches("Documentation/virt/kvm/api.rst", {"*.rst"}));
+    CHECK(!path_matches("arch/x86/kvm/x86.c", {"arch/x86/kvm/mmu/*", "*.rst"}));
+}
