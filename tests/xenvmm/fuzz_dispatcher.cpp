@@ -4,6 +4,7 @@
 // Built with -fsanitize=fuzzer under KVMX_FUZZ; otherwise linked with
 // fuzz_replay_main.cpp, which feeds it deterministic pseudo-random inputs.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -15,7 +16,7 @@ namespace {
 
 using namespace xenvmm;
 
-constexpr uint64_t kRam = 2ull << 20;
+constexpr uint64_t kRam = 1ull << 20;
 
 class FakeTsc final : public xen::GuestTscSource {
 public:
@@ -88,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     GuestMemory& mem = memory();
     (void)mem.place_overlay(std::nullopt);
-    std::memset(mem.ram(), 0, 64 * 1024);
+    // Every input starts from the same memory so a crash file replays.
+    std::memset(mem.ram(), 0, kRam);
     std::memset(mem.overlay(), 0, xen::kPageSize);
     build_page_tables(mem);
     Input in(data, size);
@@ -144,8 +146,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     // Invariants that no input may break.
     for (uint32_t v = 0; v < dom.nr_vcpus(); ++v) {
-        if (!dom.runstate_invariant_holds(v, nullptr))
+        std::string why;
+        if (!dom.runstate_invariant_holds(v, &why, xen::XenDomain::RunstateCheck::vmm_state)) {
+            std::fprintf(stderr, "runstate invariant: %s\n", why.c_str());
             __builtin_trap();
+        }
     }
     if (dom.console().size() > cfg.console_limit)
         __builtin_trap();

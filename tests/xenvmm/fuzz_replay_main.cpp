@@ -4,12 +4,23 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 int main(int argc, char** argv)
 {
+    // A path replays one saved input (e.g. a libFuzzer crash file).
+    if (argc > 1 && std::string(argv[1]).find_first_not_of("0123456789") != std::string::npos) {
+        std::ifstream in(argv[1], std::ios::binary);
+        std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        LLVMFuzzerTestOneInput(data.data(), data.size());
+        std::printf("replayed %s\n", argv[1]);
+        return 0;
+    }
     unsigned long iterations = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20000;
     uint64_t s = 0x243f6a8885a308d3ull;
     std::vector<uint8_t> buf;

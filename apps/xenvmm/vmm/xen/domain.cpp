@@ -246,7 +246,7 @@ void XenDomain::set_runstate(uint32_t id, uint32_t state)
     write_runstate_area(v);
 }
 
-bool XenDomain::runstate_invariant_holds(uint32_t id, std::string* why) const
+bool XenDomain::runstate_invariant_holds(uint32_t id, std::string* why, RunstateCheck what) const
 {
     std::lock_guard g(m_lock);
     if (id >= m_vcpus.size())
@@ -265,7 +265,7 @@ bool XenDomain::runstate_invariant_holds(uint32_t id, std::string* why) const
     };
     if (!check(v.runstate, "VMM runstate"))
         return false;
-    if (v.runstate_area.valid()) {
+    if (what == RunstateCheck::vmm_state_and_guest_area && v.runstate_area.valid()) {
         RunstateInfo guest{};
         if (area_read(m_mem, v.runstate_area, 0, &guest, sizeof(guest)) && !check(guest, "guest runstate area"))
             return false;
