@@ -16,7 +16,7 @@ namespace {
 
 using namespace xenvmm;
 
-constexpr uint64_t kRam = 1ull << 20;
+constexpr uint64_t kRam = 256ull << 10;
 
 class FakeTsc final : public xen::GuestTscSource {
 public:

@@ -24,7 +24,10 @@ void test_main(void)
     s1->evtchn_pending[2] = 0xbeef;
     uint32_t wcv = s1->wc_version;
     uint32_t wcs = s1->wc_sec;
-    uint64_t hva = guest_sync(1, g1, 0, 0, 0); /* host returns the overlay HVA */
+    /* Host returns the overlay HVA and raises pending_sel bit 11 on the
+     * default vcpu_info just before the remap. */
+    uint64_t hva = guest_sync(1, g1, 0, 0, 0);
+    GUEST_ASSERT_EQ(s1->vcpu_info[0].evtchn_pending_sel, 1ull << 11);
 
     GUEST_ASSERT_EQ(map_shared_info(g2), 0);
     volatile struct shared_info *s2 = (volatile struct shared_info *)(g2 * 4096);
@@ -33,6 +36,9 @@ void test_main(void)
     GUEST_ASSERT_EQ(s2->wc_sec, wcs);
     GUEST_ASSERT(s2->wc_version >= wcv && !(s2->wc_version & 1));
     GUEST_ASSERT(all(g1, 0xa1)); /* the old GFN is plain RAM again, content intact */
+    /* The event raised before the move is still pending at the new GFN. */
+    GUEST_ASSERT_EQ(s2->vcpu_info[0].evtchn_pending_sel, 1ull << 11);
+    GUEST_ASSERT_EQ(s2->vcpu_info[0].evtchn_upcall_pending, 1);
     GUEST_ASSERT_EQ(guest_sync(2, g2, hva, 0, 0), 0); /* same HVA, RAM under g2 kept */
 
     /* Negative: a GFN outside RAM is refused and shared_info stays put. */
