@@ -93,6 +93,7 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
         Patch patch;
         std::string diff;
         int index = 0;
+        int version = 1;
         std::size_t order = 0;
     };
     std::vector<Mail> mails;
@@ -115,13 +116,18 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
             if (diff.empty() || is_cover_letter(*patch))
                 continue; // cover letters and replies carry no change
             auto tags = series::parse_subject(patch->subject);
-            Mail m{std::move(*patch), std::move(diff), tags.index, mails.size()};
+            Mail m{std::move(*patch), std::move(diff), tags.index, tags.version, mails.size()};
             m.patch.file = raw.source;
             mails.push_back(std::move(m));
         }
     }
     if (mails.empty())
         return make_error("no patches in " + path);
+    // An mbox holding several versions of the series: gate the latest.
+    int latest = 0;
+    for (auto const& m : mails)
+        latest = std::max(latest, m.version);
+    std::erase_if(mails, [&](Mail const& m) { return m.version != latest; });
     std::stable_sort(mails.begin(), mails.end(), [](Mail const& a, Mail const& b) { return a.index < b.index; });
     if (base_commit.empty())
         return make_error(path + ": no base-commit: line; give the base with --base (format-patch --base adds it)");
