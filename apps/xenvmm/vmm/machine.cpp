@@ -416,7 +416,7 @@ RunOutcome Machine::run()
         if (!done) {
             lk.unlock();
             stop(StopKind::watchdog,
-                 "watchdog: no result within " + std::to_string(m_config.watchdog.count()) + " ms");
+                 "no result within " + std::to_string(m_config.watchdog.count()) + " ms");
             lk.lock();
             m_done_cv.wait(lk, [this] { return m_running == 0; });
         }
