@@ -64,6 +64,14 @@ bool TopicTree::known(std::string_view topic) const
     return std::find(m_profile.topics.begin(), m_profile.topics.end(), topic) != m_profile.topics.end();
 }
 
+bool TopicTree::in_tree(std::string_view topic) const
+{
+    for (auto const& [child, parent] : m_profile.topic_parent)
+        if (child == topic || parent == topic)
+            return true;
+    return false;
+}
+
 bool TopicTree::is_ancestor(std::string_view ancestor, std::string_view topic) const
 {
     std::string current(topic);

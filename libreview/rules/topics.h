@@ -27,6 +27,8 @@ public:
     explicit TopicTree(Profile const&);
 
     bool known(std::string_view topic) const;
+    // The topic has a parent or children in the tree.
+    bool in_tree(std::string_view topic) const;
     // `ancestor` is `topic` or one of its parents.
     bool is_ancestor(std::string_view ancestor, std::string_view topic) const;
     // First common parent; empty when the topics share no root.

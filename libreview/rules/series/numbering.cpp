@@ -1,5 +1,7 @@
 #include "libreview/rules/series/module.h"
 
+#include <set>
+
 namespace review {
 namespace {
 
@@ -34,14 +36,13 @@ public:
         }
         for (auto const& d : s.duplicates)
             add(&d, "patch " + series_text::position(d) + " was posted twice; send each patch once");
+        std::set<int> present;
+        for (auto const& p : s.patches)
+            present.insert(p.tags.index);
         std::vector<std::string> missing;
-        for (int i = 1; i <= s.total && i <= 10000; ++i) {
-            bool found = false;
-            for (auto const& p : s.patches)
-                found = found || p.tags.index == i;
-            if (!found)
+        for (int i = 1; i <= s.total && missing.size() < 50; ++i)
+            if (!present.count(i))
                 missing.push_back(std::to_string(i) + "/" + std::to_string(s.total));
-        }
         if (!missing.empty())
             add(nullptr, "missing " + join(missing) + "; every patch of the series must be posted");
         if (s.total > 1 && !s.cover)

@@ -1,22 +1,9 @@
 #include "libreview/core/text.h"
+#include "libreview/rules/shortlog/correction.h"
 #include "libreview/rules/shortlog/module.h"
 
 namespace review {
 namespace {
-
-// An identifier, not a word: kvm_foo(), vCPU, x2APIC, eVMCS, cpuid.c.
-bool is_identifier_like(std::string_view word)
-{
-    for (std::size_t i = 0; i < word.size(); ++i) {
-        char c = word[i];
-        if (c == '_' || c == '(' || c == '.' || c == '/' || c == '-' || c == '=' || c == '[' || c == '<' ||
-            c == '`' || c == '\'' || c == '"' || text::is_digit(c))
-            return true;
-        if (i > 0 && text::is_upper(c))
-            return true;
-    }
-    return false;
-}
 
 class ShortlogCapitalize final : public Rule {
 public:
@@ -46,10 +33,9 @@ public:
         for (auto const& w : m_exempt)
             if (w == first)
                 return;
-        std::string fixed = title;
-        fixed[s.description_offset] = static_cast<char>(fixed[s.description_offset] - 'a' + 'A');
         out.push_back(finding(ctx, ctx.patch.message.title_line,
-                              "capitalize the first word of the description: '" + std::string(first) + "'", fixed));
+                              "capitalize the first word of the description: '" + std::string(first) + "'",
+                              corrected_shortlog(ctx)));
     }
 
 private:

@@ -1,4 +1,5 @@
 #include "libreview/core/text.h"
+#include "libreview/rules/shortlog/correction.h"
 #include "libreview/rules/shortlog/module.h"
 
 namespace review {
@@ -24,8 +25,7 @@ public:
             names.push_back(profile.subsystem);
         bool changed = false;
         std::string wrong;
-        std::vector<std::string> fixed = s.prefixes;
-        for (auto& seg : fixed) {
+        for (auto const& seg : s.prefixes) {
             if (std::find(names.begin(), names.end(), seg) != names.end())
                 continue;
             for (auto const& name : names) {
@@ -33,7 +33,6 @@ public:
                     if (!wrong.empty())
                         wrong += ", ";
                     wrong += "'" + seg + "' should be '" + name + "'";
-                    seg = name;
                     changed = true;
                     break;
                 }
@@ -41,11 +40,8 @@ public:
         }
         if (!changed)
             return;
-        std::string title;
-        for (auto const& seg : fixed)
-            title += seg + ": ";
-        title += s.description;
-        out.push_back(finding(ctx, ctx.patch.message.title_line, "names are case sensitive: " + wrong, title));
+        out.push_back(finding(ctx, ctx.patch.message.title_line, "names are case sensitive: " + wrong,
+                              corrected_shortlog(ctx)));
     }
 };
 

@@ -1,5 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/prose.h"
+#include "libreview/rules/shortlog/correction.h"
 #include "libreview/rules/shortlog/module.h"
 
 #include <algorithm>
@@ -27,23 +28,20 @@ public:
     {
         Shortlog s = split_shortlog(ctx.patch.message.title);
         auto functions = functions_in_diff(ctx.patch.diff);
-        std::string fixed = ctx.patch.message.title;
         std::vector<std::string> named;
         auto idents = prose::bare_identifiers(s.description);
-        // Insert "()" right to left so offsets stay valid.
-        for (auto it = idents.rbegin(); it != idents.rend(); ++it) {
-            std::string name(it->text);
-            if (!std::binary_search(functions.begin(), functions.end(), name))
-                continue;
-            named.insert(named.begin(), name);
-            fixed.insert(s.description_offset + it->offset + it->text.size(), "()");
+        for (auto const& w : idents) {
+            std::string name(w.text);
+            if (std::binary_search(functions.begin(), functions.end(), name))
+                named.push_back(name);
         }
         if (named.empty())
             return;
         std::string list;
         for (auto const& n : named)
             list += (list.empty() ? "" : ", ") + n + "()";
-        out.push_back(finding(ctx, ctx.patch.message.title_line, "write functions with parentheses: " + list, fixed));
+        out.push_back(finding(ctx, ctx.patch.message.title_line, "write functions with parentheses: " + list,
+                              corrected_shortlog(ctx)));
     }
 };
 

@@ -1,4 +1,5 @@
 #include "libreview/core/text.h"
+#include "libreview/rules/shortlog/correction.h"
 #include "libreview/rules/shortlog/module.h"
 
 namespace review {
@@ -21,12 +22,8 @@ public:
         char last = title.back();
         if (last != '.' && last != ',' && last != ';' && last != ':' && last != '!')
             return;
-        std::string_view fixed = title;
-        while (!fixed.empty() && (fixed.back() == '.' || fixed.back() == ',' || fixed.back() == ';' ||
-                                  fixed.back() == ':' || fixed.back() == '!' || fixed.back() == ' '))
-            fixed.remove_suffix(1);
         out.push_back(finding(ctx, ctx.patch.message.title_line,
-                              std::string("drop the ending '") + last + "' from the shortlog", std::string(fixed)));
+                              std::string("drop the ending '") + last + "' from the shortlog", corrected_shortlog(ctx)));
     }
 };
 

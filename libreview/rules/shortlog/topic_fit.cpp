@@ -52,6 +52,8 @@ public:
                 return;
         if (!ctx.topics.known(used))
             return; // shortlog.topic reports unknown topics
+        if (!ctx.topics.in_tree(used) && used != "selftests")
+            return; // areas outside the tree ("pfncache", "xen") have no place to compare
         if (used == "selftests" && std::any_of(paths.begin(), paths.end(), [&](std::string const& p) {
                 return ctx.topics.topic_for_path(p) == std::string("selftests");
             }))

@@ -40,7 +40,8 @@ public:
             switch (r.status) {
             case CitationCheck::Ok:
                 if (ctx.patch.origin == Origin::Git && r.commit && !ctx.repo->is_ancestor(r.commit->id, ctx.patch.commit))
-                    out.push_back(finding(ctx, t.line,
+                    // Topic branches merged later can make this legitimate: warn only.
+                    out.push_back(finding(ctx, t.line, Severity::Warning,
                                           "Fixes: target " + c.id + " is not an ancestor of this commit; check the id"));
                 break;
             case CitationCheck::NotFound:

@@ -36,7 +36,10 @@ public:
             if (!text::icontains(t.value, "stable"))
                 continue;
             bool cc = t.key == "Cc" || t.key == "CC";
+            // "stable@vger.kernel.org", "<stable@...>" and "stable <stable@...>".
             std::string address = strip_brackets(t.value);
+            if (auto person = parse_person(t.value); !person.email.empty())
+                address = person.email;
             if (cc && address == stable_address) {
                 tagged = true;
                 continue;
