@@ -46,6 +46,7 @@ TestResult run_conformance_test(const ConformanceTest& test)
         MachineConfig cfg;
         cfg.image = *image;
         cfg.arg = arg;
+        cfg.nr_vcpus = test.vcpus;
         cfg.enable_abi_probe = test.abi_probe;
         cfg.watchdog = kWatchdog;
         cfg.on_sync = test.on_sync;

@@ -23,6 +23,7 @@ struct ConformanceTest {
     bool abi_probe = false;
     SyncHandler on_sync;
     OutcomeCheck check;  // Default: the guest must report PASS.
+    uint32_t vcpus = 1;
 };
 
 enum class Verdict { pass, fail, skip };

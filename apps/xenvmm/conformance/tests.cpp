@@ -45,16 +45,18 @@ std::vector<ConformanceTest> make_tests()
 {
     std::vector<ConformanceTest> t;
 
-    t.push_back({1, "cpuid_leaves", "cpuid_leaves", "Xen CPUID leaves at 0x40000000; no KVM signature", {0}, false,
+    t.push_back({1, "cpuid_leaves", "cpuid_leaves", "Xen CPUID leaves on two vCPUs; no KVM signature", {0}, false,
                  [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
                      if (ev.args[0] != xen::kXenVersion)
                          *f = "leaf 1 version " + hex(ev.args[0]) + " != " + hex(xen::kXenVersion);
+                     else if (ev.args[2] != 2 || m.xen().nr_vcpus() != 2)
+                         *f = "expected the test to run on 2 vCPUs";
                      else if (ev.args[1] != m.xen().clock().tsc_khz())
                          *f = "leaf 3 kHz " + std::to_string(ev.args[1]) + " != VMM's " +
                               std::to_string(m.xen().clock().tsc_khz());
                      return 0;
                  },
-                 nullptr});
+                 nullptr, 2});
 
     t.push_back({2, "hcall_page_msr", "hcall_page_msr", "Hypercall-page MSR via the MSR filter exit", {0}, false,
                  [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {

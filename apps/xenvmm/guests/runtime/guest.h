@@ -23,8 +23,16 @@ struct boot_info {
     uint64_t arg;
     uint64_t tss_gva;
     uint64_t ram_size;
+    uint64_t self;
 };
-extern struct boot_info *g_boot;
+/* This vCPU's boot_info: the VMM points GS.base at it. */
+static inline struct boot_info *this_boot(void)
+{
+    struct boot_info *b;
+    __asm__("movq %%gs:%c1, %0" : "=r"(b) : "i"(offsetof(struct boot_info, self)));
+    return b;
+}
+#define g_boot (this_boot())
 
 /* Test port, separate from the Xen ABI under test. */
 enum { UCALL_PASS = 1, UCALL_FAIL = 2, UCALL_SKIP = 3, UCALL_SYNC = 4, UCALL_PRINT = 5 };

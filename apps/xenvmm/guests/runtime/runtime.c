@@ -1,6 +1,5 @@
 #include "guest.h"
 
-struct boot_info *g_boot;
 uint64_t *g_tss_rsp0;
 uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
 
@@ -62,7 +61,8 @@ void exception_handler(struct ex_frame *f)
 
 void guest_entry(struct boot_info *bi)
 {
-    g_boot = bi;
+    if (bi->magic != 0x31564d4d4e4558ull || this_boot() != bi)
+        guest_fail(__FILE__, __LINE__, "bad boot_info or GS.base", (uint64_t)bi, 0);
     g_tss_rsp0 = (uint64_t *)(bi->tss_gva + 4);
     void *stubs[20] = {exc_0,  exc_1,  exc_2,  exc_3,  exc_4,  exc_5,  exc_6,  exc_7,  exc_8,  exc_9,
                        exc_10, exc_11, exc_12, exc_13, exc_14, exc_15, exc_16, exc_17, exc_18, exc_19};

@@ -96,6 +96,7 @@ Result<void> setup_long_mode(Vcpu& vcpu, uint64_t entry, uint64_t stack_top, uin
     sregs.cr3 = kPml4Gpa;
     sregs.cs = code_segment(kSelKernelCode, 0);
     sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data_segment(kSelKernelData, 0);
+    sregs.gs.base = boot_info_gpa;  // Per-vCPU data for the guest runtime.
     sregs.tr = {};
     sregs.tr.base = kTssGpa;
     sregs.tr.limit = 0x67;

@@ -42,6 +42,9 @@ struct BootInfo {
     uint64_t arg;
     uint64_t tss_gva;
     uint64_t ram_size;
+    // Its own address: GS.base of each vCPU points at its boot_info, so a
+    // guest finds per-vCPU data with one %gs-relative load.
+    uint64_t self;
 };
 
 }  // namespace xenvmm::x86
