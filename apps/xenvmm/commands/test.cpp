@@ -39,6 +39,20 @@ std::string xml_escape(const std::string& s)
     return out;
 }
 
+std::string indent(const std::string& text)
+{
+    std::string out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        out += "       " + text.substr(start, end - start) + "\n";
+        start = end + 1;
+    }
+    return out;
+}
+
 }  // namespace
 
 int cmd_test(const TestOptions& opts)
@@ -64,6 +78,12 @@ int cmd_test(const TestOptions& opts)
         if (opts.format == "text") {
             std::printf("%-4s %2d %-20s %.2fs%s%s\n", to_string(r.verdict), r.number, r.name.c_str(), r.seconds,
                         r.message.empty() ? "" : "  ", r.message.c_str());
+            // Guest notes always (they say what a host could not exercise);
+            // the console too on failure, to diagnose without a rerun.
+            if (!r.log.empty())
+                std::printf("     guest log:\n%s", indent(r.log).c_str());
+            if (r.verdict == Verdict::fail && !r.console.empty())
+                std::printf("     guest console:\n%s", indent(r.console.substr(0, 2048)).c_str());
             std::fflush(stdout);
         }
     }
@@ -81,6 +101,7 @@ int cmd_test(const TestOptions& opts)
                                   {"name", r.name},
                                   {"result", to_string(r.verdict)},
                                   {"message", r.message},
+                                  {"guest_log", r.log},
                                   {"seconds", r.seconds}});
         std::cout << j.dump(2) << "\n";
     } else {

@@ -55,6 +55,7 @@ TestResult run_conformance_test(const ConformanceTest& test)
             return finish(Verdict::fail, "VM setup: " + machine.error().message);
         RunOutcome out = machine.value()->run();
         r.console += out.console;
+        r.log += out.log;
         std::string prefix = test.run_args.size() > 1 ? "run arg=" + std::to_string(arg) + ": " : "";
         if (out.kind == StopKind::test_skip)
             return finish(Verdict::skip, prefix + out.message);

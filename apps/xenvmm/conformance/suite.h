@@ -36,6 +36,7 @@ struct TestResult {
     std::string message;
     double seconds = 0;
     std::string console;
+    std::string log;  // Lines the guest sent with guest_print().
 };
 
 const std::vector<ConformanceTest>& conformance_tests();
