@@ -21,6 +21,7 @@ using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff_free>>;
 using PatchPtr = std::unique_ptr<git_patch, Deleter<git_patch_free>>;
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk_free>>;
 using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
 
 namespace {
 std::once_flag started_flag;
@@ -190,11 +191,29 @@ static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& ou
     std::size_t total = 0;
     std::size_t deltas = git_diff_num_deltas(diff.get());
     for (std::size_t d = 0; d < deltas && d < 20000; ++d) {
+        git_diff_delta const* delta = git_diff_get_delta(diff.get(), d);
+        // Diff the blobs through git_blob_lookup(), which goes through
+        // libgit2's object cache, rather than git_patch_from_diff(), which
+        // reads both sides from the pack every time: the old side of a
+        // commit is usually the new side of the one checked just before.
+        BlobPtr old_blob, new_blob;
+        if (!git_oid_is_zero(&delta->old_file.id)) {
+            git_blob* b = nullptr;
+            if (git_blob_lookup(&b, repo, &delta->old_file.id) != 0)
+                return make_error("cannot read blob: " + last_error());
+            old_blob.reset(b);
+        }
+        if (!git_oid_is_zero(&delta->new_file.id)) {
+            git_blob* b = nullptr;
+            if (git_blob_lookup(&b, repo, &delta->new_file.id) != 0)
+                return make_error("cannot read blob: " + last_error());
+            new_blob.reset(b);
+        }
         git_patch* p = nullptr;
-        if (git_patch_from_diff(&p, diff.get(), d) != 0)
+        if (git_patch_from_blobs(&p, old_blob.get(), delta->old_file.path, new_blob.get(), delta->new_file.path,
+                                 &opts) != 0)
             return make_error("cannot build patch: " + last_error());
         PatchPtr patch(p);
-        git_diff_delta const* delta = git_diff_get_delta(diff.get(), d);
         FileDiff file;
         file.is_new = delta->status == GIT_DELTA_ADDED;
         file.is_deleted = delta->status == GIT_DELTA_DELETED;
