@@ -247,18 +247,52 @@ Mailbox assemble(std::vector<Patch> mails)
     std::stable_sort(all.begin(), all.end(), [](Series const& a, Series const& b) {
         return a.version != b.version ? a.version < b.version : a.date < b.date;
     });
+    // Candidate histories come from indexes (title, message ids, patch
+    // titles), so a mailbox of many unrelated patches stays linear.
+    std::map<std::string, std::vector<std::size_t>> by_title, by_patch_title;
+    std::unordered_map<std::string, std::size_t> by_message;
     for (auto& s : all) {
-        SeriesHistory* home = nullptr;
-        for (auto& h : box.series)
-            if (same_series(h, s)) {
-                home = &h;
+        std::set<std::size_t> candidates;
+        auto add_all = [&](auto const& index, std::string const& key) {
+            auto it = index.find(key);
+            if (it != index.end())
+                candidates.insert(it->second.begin(), it->second.end());
+        };
+        add_all(by_title, normalize_title(s.title));
+        for (auto const& p : s.patches)
+            if (candidates.size() < 64)
+                add_all(by_patch_title, normalize_title(p.tags.title));
+        if (Posting const* lead = s.lead()) {
+            std::vector<std::string> parents = lead->references;
+            parents.push_back(lead->in_reply_to);
+            for (auto const& id : parents) {
+                auto it = by_message.find(id);
+                if (it != by_message.end())
+                    candidates.insert(it->second);
+            }
+        }
+        std::optional<std::size_t> home;
+        for (std::size_t h : candidates)
+            if (same_series(box.series[h], s)) {
+                home = h;
                 break;
             }
         if (!home) {
             box.series.emplace_back();
-            home = &box.series.back();
+            home = box.series.size() - 1;
         }
-        home->versions.push_back(std::move(s));
+        std::size_t h = *home;
+        auto remember = [h](std::vector<std::size_t>& v) {
+            if (v.empty() || v.back() != h)
+                v.push_back(h);
+        };
+        remember(by_title[normalize_title(s.title)]);
+        for (auto const& p : s.patches)
+            remember(by_patch_title[normalize_title(p.tags.title)]);
+        for (auto const* m : s.mails())
+            if (!m->message_id.empty())
+                by_message.emplace(m->message_id, h);
+        box.series[h].versions.push_back(std::move(s));
     }
     std::stable_sort(box.series.begin(), box.series.end(), [](SeriesHistory const& a, SeriesHistory const& b) {
         return a.versions.front().date < b.versions.front().date;
