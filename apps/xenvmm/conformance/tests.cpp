@@ -41,6 +41,124 @@ OutcomeCheck expect_shutdown()
     };
 }
 
+std::string expect_port(Machine& m, uint64_t port, uint32_t status, uint32_t vcpu, uint32_t target)
+{
+    auto p = m.xen().port_info(static_cast<uint32_t>(port));
+    if (p.status != status || p.vcpu != vcpu || p.target != target)
+        return "port " + std::to_string(port) + ": VMM has status " + std::to_string(p.status) + " vcpu " +
+               std::to_string(p.vcpu) + " target " + std::to_string(p.target) + ", expected " +
+               std::to_string(status) + "/" + std::to_string(vcpu) + "/" + std::to_string(target);
+    return "";
+}
+
+bool overlay_pending(Machine& m, uint64_t port)
+{
+    return (__atomic_load_n(&shinfo(m)->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) >> (port % 64)) & 1;
+}
+
+// Tests 13-20: the event channel core, checked through shared_info bits
+// (no upcall delivery needed).
+void add_event_channel_tests(std::vector<ConformanceTest>& t)
+{
+    using xen::kEvtchnstatClosed;
+    using xen::kEvtchnstatInterdomain;
+    using xen::kEvtchnstatIpi;
+    using xen::kEvtchnstatVirq;
+
+    t.push_back({13, "alloc_bind_loopback", "alloc_bind_loopback",
+                 "alloc_unbound + bind_interdomain loopback, send both ways", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     uint64_t a = ev.args[0], b = ev.args[1];
+                     *f = expect_port(m, a, kEvtchnstatInterdomain, 0, static_cast<uint32_t>(b));
+                     if (f->empty())
+                         *f = expect_port(m, b, kEvtchnstatInterdomain, 0, static_cast<uint32_t>(a));
+                     if (f->empty() && (!overlay_pending(m, a) || !overlay_pending(m, b)))
+                         *f = "both ends should be pending in the overlay page";
+                     return 0;
+                 },
+                 nullptr});
+
+    t.push_back({14, "bind_ipi", "bind_ipi", "IPI port bound to vCPU 1 notifies vCPU 1 only", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     *f = expect_port(m, ev.args[0], kEvtchnstatIpi, 1, 0);
+                     if (f->empty() && !shinfo(m)->vcpu_info[1].evtchn_upcall_pending)
+                         *f = "vcpu_info[1] has no upcall pending";
+                     return 0;
+                 },
+                 nullptr, 2});
+
+    t.push_back({15, "bind_virq", "bind_virq", "Per-vCPU and global VIRQs; host-raised VIRQs land on their port",
+                 {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     uint64_t t0 = ev.args[0], t1 = ev.args[1], c = ev.args[2];
+                     *f = expect_port(m, t0, kEvtchnstatVirq, 0, xen::kVirqTimer);
+                     if (f->empty())
+                         *f = expect_port(m, t1, kEvtchnstatVirq, 1, xen::kVirqTimer);
+                     if (f->empty())
+                         *f = expect_port(m, c, kEvtchnstatVirq, 0, 2);
+                     if (!f->empty())
+                         return 0;
+                     if (!m.xen().raise_virq(1, xen::kVirqTimer) || !m.xen().raise_virq(1, 2))
+                         *f = "raise_virq() found no binding";
+                     else if (m.xen().raise_virq(0, xen::kVirqDebug))
+                         *f = "raise_virq() of an unbound VIRQ claimed delivery";
+                     else if (!overlay_pending(m, t1) || overlay_pending(m, t0) || !overlay_pending(m, c))
+                         *f = "VIRQ_TIMER(vCPU 1) / VIRQ_CONSOLE not pending on their own ports";
+                     else if (!shinfo(m)->vcpu_info[1].evtchn_upcall_pending)
+                         *f = "vCPU 1 did not get the upcall for its VIRQ_TIMER";
+                     return 0;
+                 },
+                 nullptr, 2});
+
+    t.push_back({16, "mask_unmask", "mask_unmask", "Masked ports: pending without upcall; unmask delivers", {0},
+                 false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     if (!overlay_pending(m, ev.args[0]))
+                         *f = "masked port not pending in the overlay";
+                     else if (shinfo(m)->vcpu_info[0].evtchn_upcall_pending)
+                         *f = "upcall raised for a masked port";
+                     return 0;
+                 },
+                 nullptr});
+
+    t.push_back({17, "pending_sel_bits", "pending_sel_bits", "Selector bits for ports 63, 64, 4095; exhaustion",
+                 {0}, false, nullptr, nullptr});
+
+    t.push_back({18, "close_status", "close_status", "close of a loopback end, status of each kind", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     *f = expect_port(m, ev.args[2], kEvtchnstatClosed, 0, 0);
+                     if (f->empty())
+                         *f = expect_port(m, ev.args[0], kEvtchnstatInterdomain, 0, static_cast<uint32_t>(ev.args[1]));
+                     return 0;
+                 },
+                 nullptr});
+
+    t.push_back({19, "bind_vcpu", "bind_vcpu", "bind_vcpu retargets interdomain and global VIRQ ports", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     if (m.xen().port_info(static_cast<uint32_t>(ev.args[0])).vcpu != 0)
+                         *f = "interdomain port not back on vCPU 0";
+                     else if (m.xen().port_info(static_cast<uint32_t>(ev.args[1])).vcpu != 1)
+                         *f = "global VIRQ port not moved to vCPU 1";
+                     return 0;
+                 },
+                 nullptr, 2});
+
+    t.push_back({20, "reset_fifo", "reset_fifo", "EVTCHNOP_reset closes all; FIFO ops -ENOSYS", {0}, false,
+                 [](Machine& m, const SyncEvent&, std::string* f) -> uint64_t {
+                     for (uint32_t p = 1; p < xen::kEvtchn2lNrChannels; ++p)
+                         if (m.xen().port_info(p).status != kEvtchnstatClosed) {
+                             *f = "port " + std::to_string(p) + " still open after reset";
+                             break;
+                         }
+                     for (uint32_t v = 0; v < m.xen().nr_vcpus(); ++v)
+                         for (uint32_t port : m.xen().vcpu(v).virq_port)
+                             if (port)
+                                 *f = "VIRQ binding survived reset";
+                     return 0;
+                 },
+                 nullptr});
+}
+
 std::vector<ConformanceTest> make_tests()
 {
     std::vector<ConformanceTest> t;
@@ -245,6 +363,8 @@ std::vector<ConformanceTest> make_tests()
                      return 0;
                  },
                  expect_shutdown()});
+
+    add_event_channel_tests(t);
 
     // Not in the numbered list: the guest-side half of the hostile-guest
     // requirement (the host-side half is the libFuzzer harness).

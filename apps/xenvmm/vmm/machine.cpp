@@ -175,10 +175,60 @@ Machine::~Machine()
             t.join();
 }
 
+void Machine::kick(uint32_t id)
+{
+    // immediate_exit closes the window between the caller's decision to
+    // enter and KVM_RUN itself; the signal ends a KVM_RUN in progress.
+    __atomic_store_n(&m_vcpus[id]->run()->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    if (pthread_t tid = m_tids[id].load(std::memory_order_acquire))
+        pthread_kill(tid, kKickSignal);
+}
+
+void Machine::pause_vcpus()
+{
+    std::unique_lock lk(m_gate_lock);
+    ++m_pause_req;
+    for (uint32_t i = 0; i < m_vcpus.size(); ++i)
+        kick(i);
+    // Every vCPU in KVM_RUN has been kicked and none can enter any more, so
+    // this wait is bounded by one exit per vCPU.
+    m_gate_cv.wait(lk, [this] { return m_in_run == 0; });
+}
+
+void Machine::resume_vcpus()
+{
+    std::lock_guard g(m_gate_lock);
+    --m_pause_req;
+    m_gate_cv.notify_all();
+}
+
+bool Machine::enter_gate()
+{
+    std::unique_lock lk(m_gate_lock);
+    m_gate_cv.wait(lk, [this] { return m_pause_req == 0 || m_stop.load(std::memory_order_acquire); });
+    if (m_stop.load(std::memory_order_acquire))
+        return false;
+    ++m_in_run;
+    return true;
+}
+
+void Machine::leave_gate()
+{
+    std::lock_guard g(m_gate_lock);
+    if (--m_in_run == 0)
+        m_gate_cv.notify_all();
+}
+
 Result<void> Machine::apply_slots(const std::vector<MemSlot>& layout)
 {
     // KVM cannot move or resize a slot: delete every live one, then create
-    // the new layout (pitfall P8). Callers hold all vCPUs out of guest mode.
+    // the new layout (pitfall P8), with every vCPU held out of KVM_RUN so
+    // none sees the transient hole.
+    pause_vcpus();
+    struct Resume {
+        Machine* m;
+        ~Resume() { m->resume_vcpus(); }
+    } resume{this};
     for (uint32_t id : m_live_slots)
         TRY(m_vm->set_memory_region(id, 0, 0, nullptr));
     m_live_slots.clear();
@@ -232,10 +282,11 @@ void Machine::stop(StopKind kind, std::string message)
     m_stop.store(true, std::memory_order_release);
     // Kick every vCPU still in KVM_RUN; immediate_exit closes the window
     // between the m_stop check and the next KVM_RUN.
-    for (size_t i = 0; i < m_vcpus.size(); ++i) {
-        m_vcpus[i]->run()->immediate_exit = 1;
-        if (pthread_t tid = m_tids[i].load(std::memory_order_acquire))
-            pthread_kill(tid, kKickSignal);
+    for (uint32_t i = 0; i < m_vcpus.size(); ++i)
+        kick(i);
+    {
+        std::lock_guard g(m_gate_lock);
+        m_gate_cv.notify_all();
     }
 }
 
@@ -350,12 +401,17 @@ void Machine::vcpu_loop(uint32_t id)
     m_xen->update_time(id);
     m_xen->set_runstate(id, xen::kRunstateRunning);
     while (!m_stop.load(std::memory_order_acquire)) {
+        if (!enter_gate())
+            break;
         int r = ::ioctl(vcpu.fd(), KVM_RUN, 0);
+        int err = errno;
+        leave_gate();
         if (r < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                run->immediate_exit = 0;
+            if (err == EINTR || err == EAGAIN) {
+                __atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
                 continue;
             }
+            errno = err;
             stop(StopKind::vmm_error, std::string("KVM_RUN: ") + std::strerror(errno));
             break;
         }

@@ -99,6 +99,20 @@ private:
     // never reads m_threads while run() is still filling it.
     std::array<std::atomic<pthread_t>, 4> m_tids{};
     std::atomic<bool> m_stop{false};
+    // Run gate: memslot changes need every vCPU out of KVM_RUN (pitfall
+    // P8). A vCPU enters only while no pause is requested and counts itself
+    // in m_in_run; pause_vcpus() raises the request, kicks and waits for
+    // the count to drop to zero.
+    std::mutex m_gate_lock;
+    std::condition_variable m_gate_cv;
+    uint32_t m_in_run = 0;
+    uint32_t m_pause_req = 0;
+    void pause_vcpus();
+    void resume_vcpus();
+    void kick(uint32_t id);
+    bool enter_gate();
+    void leave_gate();
+
     std::mutex m_outcome_lock;
     std::condition_variable m_done_cv;
     uint32_t m_running = 0;

@@ -81,6 +81,9 @@ void test_main(void);
 #define __HYPERVISOR_vm_assist 21
 #define __HYPERVISOR_vcpu_op 24
 #define __HYPERVISOR_sched_op 29
+#define __HYPERVISOR_set_timer_op 15
+#define __HYPERVISOR_event_channel_op 32
+#define __HYPERVISOR_hvm_op 34
 #define __HYPERVISOR_arch_7 55
 #define XEN_CPUID_BASE 0x40000000u
 #define XEN_HYPERCALL_MSR 0x40000000u
@@ -90,8 +93,11 @@ void test_main(void);
 #define ESRCH 3
 #define EFAULT 14
 #define EBUSY 16
+#define EEXIST 17
 #define EINVAL 22
+#define ENOSPC 28
 #define ENOSYS 38
+#define ETIME 62
 #define EOPNOTSUPP 95
 #define XENVER_version 0
 #define XENVER_extraversion 1
@@ -109,7 +115,46 @@ void test_main(void);
 #define VCPUOP_register_vcpu_info 10
 #define VCPUOP_register_vcpu_time_memory_area 13
 #define SCHEDOP_yield 0
+#define SCHEDOP_block 1
 #define SCHEDOP_shutdown 2
+#define SCHEDOP_poll 3
+#define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_bind_virq 1
+#define EVTCHNOP_bind_pirq 2
+#define EVTCHNOP_close 3
+#define EVTCHNOP_send 4
+#define EVTCHNOP_status 5
+#define EVTCHNOP_alloc_unbound 6
+#define EVTCHNOP_bind_ipi 7
+#define EVTCHNOP_bind_vcpu 8
+#define EVTCHNOP_unmask 9
+#define EVTCHNOP_reset 10
+#define EVTCHNOP_init_control 11
+#define EVTCHNOP_expand_array 12
+#define EVTCHNOP_set_priority 13
+#define EVTCHNSTAT_closed 0
+#define EVTCHNSTAT_unbound 1
+#define EVTCHNSTAT_interdomain 2
+#define EVTCHNSTAT_virq 4
+#define EVTCHNSTAT_ipi 5
+#define VIRQ_TIMER 0
+#define VIRQ_DEBUG 1
+#define VIRQ_CONSOLE 2
+#define NR_VIRQS 24
+#define NR_EVTCHN_2L 4096
+#define HVMOP_set_param 0
+#define HVMOP_get_param 1
+#define HVMOP_set_evtchn_upcall_vector 23
+#define HVM_PARAM_CALLBACK_IRQ 0
+#define HVM_CALLBACK_VECTOR(v) ((2ull << 56) | (v))
+#define VCPUOP_up 1
+#define VCPUOP_down 2
+#define VCPUOP_is_up 3
+#define VCPUOP_set_periodic_timer 6
+#define VCPUOP_stop_periodic_timer 7
+#define VCPUOP_set_singleshot_timer 8
+#define VCPUOP_stop_singleshot_timer 9
+#define VCPU_SSHOTTMR_future 1
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot 1
 #define SHUTDOWN_crash 3
@@ -165,6 +210,58 @@ struct vcpu_register_vcpu_info {
     uint32_t offset;
     uint32_t rsvd;
 };
+struct evtchn_alloc_unbound {
+    uint16_t dom, remote_dom;
+    uint32_t port;
+};
+struct evtchn_bind_interdomain {
+    uint16_t remote_dom;
+    uint32_t remote_port;
+    uint32_t local_port;
+};
+struct evtchn_bind_virq {
+    uint32_t virq, vcpu, port;
+};
+struct evtchn_bind_ipi {
+    uint32_t vcpu, port;
+};
+struct evtchn_status {
+    uint16_t dom;
+    uint32_t port;
+    uint32_t status;
+    uint32_t vcpu;
+    union {
+        struct {
+            uint16_t dom;
+        } unbound;
+        struct {
+            uint16_t dom;
+            uint32_t port;
+        } interdomain;
+        uint32_t virq;
+    } u;
+};
+struct evtchn_bind_vcpu {
+    uint32_t port, vcpu;
+};
+struct xen_hvm_param {
+    uint16_t domid;
+    uint16_t pad;
+    uint32_t index;
+    uint64_t value;
+};
+struct vcpu_set_singleshot_timer {
+    uint64_t timeout_abs_ns;
+    uint32_t flags;
+};
+struct vcpu_set_periodic_timer {
+    uint64_t period_ns;
+};
+struct sched_poll {
+    uint32_t *ports;
+    uint32_t nr_ports;
+    uint64_t timeout;
+};
 struct xen_feature_info {
     uint32_t submap_idx;
     uint32_t submap;
@@ -195,6 +292,39 @@ static inline long hcall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uin
 #define HYPERVISOR_vm_assist(cmd, type) hcall(__HYPERVISOR_vm_assist, (cmd), (type), 0, 0, 0)
 #define HYPERVISOR_vcpu_op(cmd, vcpu, arg) hcall(__HYPERVISOR_vcpu_op, (cmd), (vcpu), (uint64_t)(arg), 0, 0)
 #define HYPERVISOR_sched_op(cmd, arg) hcall(__HYPERVISOR_sched_op, (cmd), (uint64_t)(arg), 0, 0, 0)
+#define HYPERVISOR_event_channel_op(cmd, arg) hcall(__HYPERVISOR_event_channel_op, (cmd), (uint64_t)(arg), 0, 0, 0)
+#define HYPERVISOR_hvm_op(cmd, arg) hcall(__HYPERVISOR_hvm_op, (cmd), (uint64_t)(arg), 0, 0, 0)
+#define HYPERVISOR_set_timer_op(t) hcall(__HYPERVISOR_set_timer_op, (t), 0, 0, 0, 0)
+
+/* Event-channel helpers (runtime.c); negative errno on failure. */
+long evtchn_alloc_unbound_self(void);
+long evtchn_bind_interdomain_self(uint32_t remote_port);
+long evtchn_bind_ipi(uint32_t vcpu);
+long evtchn_bind_virq(uint32_t virq, uint32_t vcpu);
+long evtchn_send(uint32_t port);
+long evtchn_close(uint32_t port);
+long evtchn_unmask(uint32_t port);
+long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu);
+long evtchn_status(uint32_t port, struct evtchn_status *st);
+long hvm_set_param(uint32_t index, uint64_t value);
+static inline int port_pending(volatile struct shared_info *s, uint32_t p)
+{
+    return (int)((s->evtchn_pending[p / 64] >> (p % 64)) & 1);
+}
+static inline void port_clear(volatile struct shared_info *s, uint32_t p)
+{
+    __atomic_fetch_and(&s->evtchn_pending[p / 64], ~(1ull << (p % 64)), __ATOMIC_SEQ_CST);
+}
+static inline void port_mask(volatile struct shared_info *s, uint32_t p)
+{
+    __atomic_fetch_or(&s->evtchn_mask[p / 64], 1ull << (p % 64), __ATOMIC_SEQ_CST);
+}
+static inline void port_unmask_direct(volatile struct shared_info *s, uint32_t p)
+{
+    __atomic_fetch_and(&s->evtchn_mask[p / 64], ~(1ull << (p % 64)), __ATOMIC_SEQ_CST);
+}
+/* Map shared_info at SCRATCH_PAGE(16), clear its event state and return it. */
+volatile struct shared_info *evtchn_setup(void);
 
 /* A hypercall issued straight through the port, for numbers beyond the page. */
 static inline long hcall_raw(uint64_t nr, uint64_t a1, uint64_t a2)

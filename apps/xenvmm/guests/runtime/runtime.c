@@ -208,3 +208,63 @@ size_t strlen(const char *s)
         n++;
     return n;
 }
+
+long evtchn_alloc_unbound_self(void)
+{
+    struct evtchn_alloc_unbound a = {DOMID_SELF, DOMID_SELF, 0};
+    long r = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+    return r ? r : (long)a.port;
+}
+
+long evtchn_bind_interdomain_self(uint32_t remote_port)
+{
+    struct evtchn_bind_interdomain b = {DOMID_SELF, remote_port, 0};
+    long r = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+    return r ? r : (long)b.local_port;
+}
+
+long evtchn_bind_ipi(uint32_t vcpu)
+{
+    struct evtchn_bind_ipi b = {vcpu, 0};
+    long r = HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
+    return r ? r : (long)b.port;
+}
+
+long evtchn_bind_virq(uint32_t virq, uint32_t vcpu)
+{
+    struct evtchn_bind_virq b = {virq, vcpu, 0};
+    long r = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
+    return r ? r : (long)b.port;
+}
+
+long evtchn_send(uint32_t port) { return HYPERVISOR_event_channel_op(EVTCHNOP_send, &port); }
+long evtchn_close(uint32_t port) { return HYPERVISOR_event_channel_op(EVTCHNOP_close, &port); }
+long evtchn_unmask(uint32_t port) { return HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &port); }
+
+long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu)
+{
+    struct evtchn_bind_vcpu b = {port, vcpu};
+    return HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+}
+
+long evtchn_status(uint32_t port, struct evtchn_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->dom = DOMID_SELF;
+    st->port = port;
+    return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+long hvm_set_param(uint32_t index, uint64_t value)
+{
+    struct xen_hvm_param p = {DOMID_SELF, 0, index, value};
+    return HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+}
+
+volatile struct shared_info *evtchn_setup(void)
+{
+    uint64_t gfn = SCRATCH_PAGE(16) / 4096;
+    if (map_shared_info(gfn) != 0)
+        guest_fail(__FILE__, __LINE__, "map_shared_info failed", gfn, 0);
+    return (volatile struct shared_info *)(gfn * 4096);
+}

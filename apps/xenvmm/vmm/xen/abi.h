@@ -30,8 +30,11 @@ inline constexpr int64_t kENOENT = 2;
 inline constexpr int64_t kESRCH = 3;
 inline constexpr int64_t kEFAULT = 14;
 inline constexpr int64_t kEBUSY = 16;
+inline constexpr int64_t kEEXIST = 17;
 inline constexpr int64_t kEINVAL = 22;
+inline constexpr int64_t kENOSPC = 28;
 inline constexpr int64_t kENOSYS = 38;
+inline constexpr int64_t kETIME = 62;
 inline constexpr int64_t kEOPNOTSUPP = 95;
 
 inline constexpr uint16_t kDomidSelf = 0x7ff0;
@@ -67,19 +70,71 @@ inline constexpr uint32_t kXenmapspaceGmfnRange = 3;
 inline constexpr uint32_t kXenmapspaceGmfnForeign = 4;
 inline constexpr uint32_t kXenmapspaceDevMmio = 5;
 
+// event_channel_op (event_channel.h).
+inline constexpr uint64_t kEvtchnopBindInterdomain = 0;
+inline constexpr uint64_t kEvtchnopBindVirq = 1;
+inline constexpr uint64_t kEvtchnopBindPirq = 2;
+inline constexpr uint64_t kEvtchnopClose = 3;
+inline constexpr uint64_t kEvtchnopSend = 4;
+inline constexpr uint64_t kEvtchnopStatus = 5;
+inline constexpr uint64_t kEvtchnopAllocUnbound = 6;
+inline constexpr uint64_t kEvtchnopBindIpi = 7;
+inline constexpr uint64_t kEvtchnopBindVcpu = 8;
+inline constexpr uint64_t kEvtchnopUnmask = 9;
+inline constexpr uint64_t kEvtchnopReset = 10;
+inline constexpr uint64_t kEvtchnopInitControl = 11;
+inline constexpr uint64_t kEvtchnopExpandArray = 12;
+inline constexpr uint64_t kEvtchnopSetPriority = 13;
+inline constexpr uint32_t kEvtchnstatClosed = 0;
+inline constexpr uint32_t kEvtchnstatUnbound = 1;
+inline constexpr uint32_t kEvtchnstatInterdomain = 2;
+inline constexpr uint32_t kEvtchnstatPirq = 3;
+inline constexpr uint32_t kEvtchnstatVirq = 4;
+inline constexpr uint32_t kEvtchnstatIpi = 5;
+// EVTCHN_2L_NR_CHANNELS for a 64-bit guest: sizeof(xen_ulong_t)^2 * 64.
+inline constexpr uint32_t kEvtchn2lNrChannels = 4096;
+// VIRQs (xen.h). Per-vCPU: TIMER, DEBUG, XENOPROF, XENPMU; the rest global.
+inline constexpr uint32_t kVirqTimer = 0;
+inline constexpr uint32_t kVirqDebug = 1;
+inline constexpr uint32_t kVirqXenoprof = 7;
+inline constexpr uint32_t kVirqXenpmu = 13;
+inline constexpr uint32_t kNrVirqs = 24;
+inline constexpr bool virq_is_per_vcpu(uint32_t virq)
+{
+    return virq == kVirqTimer || virq == kVirqDebug || virq == kVirqXenoprof || virq == kVirqXenpmu;
+}
+
+// hvm_op (hvm/hvm_op.h, hvm/params.h).
+inline constexpr uint64_t kHvmopSetParam = 0;
+inline constexpr uint64_t kHvmopGetParam = 1;
+inline constexpr uint64_t kHvmopSetEvtchnUpcallVector = 23;
+inline constexpr uint32_t kHvmParamCallbackIrq = 0;
+inline constexpr uint64_t kHvmParamCallbackTypeVector = 2;
+inline constexpr uint32_t kHvmNrParams = 40;
+
 // vm_assist.
 inline constexpr uint64_t kVmasstCmdEnable = 0;
 inline constexpr uint64_t kVmasstCmdDisable = 1;
 inline constexpr uint64_t kVmasstTypeRunstateUpdateFlag = 5;
 
 // vcpu_op.
+inline constexpr uint64_t kVcpuopUp = 1;
+inline constexpr uint64_t kVcpuopDown = 2;
+inline constexpr uint64_t kVcpuopIsUp = 3;
 inline constexpr uint64_t kVcpuopRegisterRunstateMemoryArea = 5;
+inline constexpr uint64_t kVcpuopSetPeriodicTimer = 6;
+inline constexpr uint64_t kVcpuopStopPeriodicTimer = 7;
+inline constexpr uint64_t kVcpuopSetSingleshotTimer = 8;
+inline constexpr uint64_t kVcpuopStopSingleshotTimer = 9;
+inline constexpr uint32_t kVcpuSsTmrFuture = 1;
 inline constexpr uint64_t kVcpuopRegisterVcpuInfo = 10;
 inline constexpr uint64_t kVcpuopRegisterVcpuTimeMemoryArea = 13;
 
 // sched_op.
 inline constexpr uint64_t kSchedopYield = 0;
+inline constexpr uint64_t kSchedopBlock = 1;
 inline constexpr uint64_t kSchedopShutdown = 2;
+inline constexpr uint64_t kSchedopPoll = 3;
 inline constexpr uint32_t kShutdownPoweroff = 0;
 inline constexpr uint32_t kShutdownReboot = 1;
 inline constexpr uint32_t kShutdownSuspend = 2;
@@ -181,5 +236,76 @@ struct FeatureInfo {
     uint32_t submap;
 };
 static_assert(sizeof(FeatureInfo) == 8);
+
+struct EvtchnAllocUnbound {
+    uint16_t dom;
+    uint16_t remote_dom;
+    uint32_t port;
+};
+static_assert(sizeof(EvtchnAllocUnbound) == 8);
+
+struct EvtchnBindInterdomain {
+    uint16_t remote_dom;
+    uint16_t pad;
+    uint32_t remote_port;
+    uint32_t local_port;
+};
+static_assert(sizeof(EvtchnBindInterdomain) == 12);
+
+struct EvtchnBindVirq {
+    uint32_t virq;
+    uint32_t vcpu;
+    uint32_t port;
+};
+static_assert(sizeof(EvtchnBindVirq) == 12);
+
+struct EvtchnBindIpi {
+    uint32_t vcpu;
+    uint32_t port;
+};
+static_assert(sizeof(EvtchnBindIpi) == 8);
+
+struct EvtchnStatus {
+    uint16_t dom;
+    uint16_t pad;
+    uint32_t port;
+    uint32_t status;
+    uint32_t vcpu;
+    union {
+        struct {
+            uint16_t dom;
+        } unbound;
+        struct {
+            uint16_t dom;
+            uint16_t pad;
+            uint32_t port;
+        } interdomain;
+        uint32_t pirq;
+        uint32_t virq;
+    } u;
+};
+static_assert(sizeof(EvtchnStatus) == 24);
+static_assert(offsetof(EvtchnStatus, u) == 16);
+
+struct EvtchnBindVcpu {
+    uint32_t port;
+    uint32_t vcpu;
+};
+static_assert(sizeof(EvtchnBindVcpu) == 8);
+
+struct XenHvmParam {
+    uint16_t domid;
+    uint16_t pad;
+    uint32_t index;
+    uint64_t value;
+};
+static_assert(sizeof(XenHvmParam) == 16);
+
+struct VcpuSetSingleshotTimer {
+    uint64_t timeout_abs_ns;
+    uint32_t flags;
+    uint32_t pad;
+};
+static_assert(sizeof(VcpuSetSingleshotTimer) == 16);
 
 }  // namespace xenvmm::xen

@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,6 +50,20 @@ struct XenVcpu {
     GuestArea time_area;
     GuestArea runstate_area;
     RunstateInfo runstate{};
+    // Port bound to each VIRQ on this vCPU (0 = none); global VIRQs live in
+    // vCPU 0's table.
+    std::array<uint32_t, kNrVirqs> virq_port{};
+    // Timers, in Xen system time (ns); 0 = not armed.
+    uint64_t singleshot_deadline = 0;
+    uint64_t periodic_period = 0;
+    uint64_t periodic_next = 0;
+};
+
+// One 2-level event channel (QEMU's port_info, Xen's struct evtchn).
+struct EvtchnPort {
+    uint32_t status = kEvtchnstatClosed;  // EVTCHNSTAT_*
+    uint32_t vcpu = 0;                    // vCPU notified
+    uint32_t target = 0;                  // VIRQ number or interdomain peer port
 };
 
 struct DomainConfig {
@@ -76,6 +91,20 @@ public:
     void set_runstate(uint32_t vcpu, uint32_t state);
     // Refresh every time copy of a vCPU (vcpu_info and the secondary area).
     void update_time(uint32_t vcpu);
+
+    // Called (with the domain lock held, so it must only post and kick)
+    // whenever a vCPU may have something new to act on: an upcall became
+    // pending or a port it polls was raised.
+    void set_notifier(std::function<void(uint32_t vcpu)> fn) { m_notify = std::move(fn); }
+    // Raise a VIRQ bound on vcpu (global VIRQs: any vcpu). false if unbound.
+    bool raise_virq(uint32_t vcpu, uint32_t virq);
+    // Raise a port as EVTCHNOP_send's target would be (host-side tests).
+    void raise_port(uint32_t port);
+    EvtchnPort port_info(uint32_t port) const;
+    // HVM_PARAM_CALLBACK_IRQ vector (0 = no global callback vector).
+    uint8_t callback_vector() const { return m_callback_vector.load(std::memory_order_acquire); }
+    // evtchn_upcall_pending of the vCPU's current vcpu_info.
+    bool upcall_pending(uint32_t vcpu);
 
     // Host-side helpers for the conformance checks and for event delivery.
     VcpuInfo* current_vcpu_info(uint32_t vcpu);
@@ -111,6 +140,20 @@ private:
     int64_t do_vcpu_op(const HypercallRequest& req);
     int64_t do_sched_op(const HypercallRequest& req);
     int64_t do_abi_probe(const HypercallRequest& req);
+    int64_t do_event_channel_op(const HypercallRequest& req);
+    int64_t do_hvm_op(const HypercallRequest& req);
+
+    // Event channel core; m_lock held.
+    SharedInfo* shinfo() const { return reinterpret_cast<SharedInfo*>(m_mem.overlay()); }
+    int64_t alloc_port();
+    void set_pending_locked(uint32_t port);
+    void mark_upcall_locked(uint32_t vcpu, uint32_t word);
+    void close_port_locked(uint32_t port);
+    void notify(uint32_t vcpu)
+    {
+        if (m_notify)
+            m_notify(vcpu);
+    }
 
     int64_t map_shared_info(uint64_t gfn);
     void write_wallclock();
@@ -134,6 +177,10 @@ private:
     std::atomic<uint64_t> m_hypercalls{0};
     std::atomic<uint64_t> m_wrmsr_exits{0};
     std::atomic<uint32_t> m_shutdown{0};  // 0 running, else reason + 1
+    std::vector<EvtchnPort> m_ports;
+    std::atomic<uint8_t> m_callback_vector{0};
+    uint64_t m_callback_param = 0;
+    std::function<void(uint32_t)> m_notify;
 };
 
 // Bytes of one hypercall-page slot: mov $nr,%eax; out %eax,$port; ret; int3 padding.
