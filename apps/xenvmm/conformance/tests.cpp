@@ -159,6 +159,42 @@ void add_event_channel_tests(std::vector<ConformanceTest>& t)
                  nullptr});
 }
 
+// Tests 21-28: upcall delivery through the callback vector, timers and
+// blocking.
+void add_upcall_timer_tests(std::vector<ConformanceTest>& t)
+{
+    t.push_back({21, "callback_vector", "callback_vector",
+                 "Global callback vector: level-like re-injection, no EOI, off switch", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     if (m.xen().callback_vector() != ev.args[0])
+                         *f = "VMM callback vector " + std::to_string(m.xen().callback_vector());
+                     return 0;
+                 },
+                 nullptr});
+    t.push_back({23, "irq_window", "irq_window", "No upcall while IF=0, one after sti; HLT woken by another vCPU",
+                 {0}, false, nullptr, nullptr, 2});
+    t.push_back({24, "set_timer_op", "set_timer_op",
+                 "set_timer_op: fire, cancel, past, negative and far deadlines, no VIRQ bound", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string*) -> uint64_t {
+                     return m.xen().timer_fires(ev.vcpu);
+                 },
+                 nullptr});
+    t.push_back({25, "singleshot", "singleshot", "VCPUOP singleshot timer: once, re-arm, stop, -ETIME", {0}, false,
+                 nullptr, nullptr, 2});
+    t.push_back({26, "periodic", "periodic", "VCPUOP periodic timer: 2 ms over 100 ms, stop, limits", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string*) -> uint64_t {
+                     (void)m;
+                     (void)ev;
+                     return 0;
+                 },
+                 nullptr});
+    t.push_back({27, "sched_poll", "sched_poll", "SCHEDOP_poll: ready, absolute timeout, masked and unmasked wake",
+                 {0}, false, nullptr, nullptr});
+    t.push_back({28, "sched_block_yield", "sched_block_yield",
+                 "SCHEDOP_block: immediate with upcall pending, sleeps until a timer, blocked runstate", {0}, false,
+                 nullptr, nullptr});
+}
+
 std::vector<ConformanceTest> make_tests()
 {
     std::vector<ConformanceTest> t;
@@ -365,6 +401,7 @@ std::vector<ConformanceTest> make_tests()
                  expect_shutdown()});
 
     add_event_channel_tests(t);
+    add_upcall_timer_tests(t);
 
     // Not in the numbered list: the guest-side half of the hostile-guest
     // requirement (the host-side half is the libFuzzer harness).

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <x86intrin.h>
 
@@ -32,6 +33,11 @@ private:
 };
 
 void kick_handler(int) {}
+
+// The vCPU this thread runs (-1 elsewhere): a notification for the
+// thread's own vCPU needs no kick, the loop re-checks before KVM_RUN.
+thread_local int t_current_vcpu = -1;
+
 
 void install_kick_handler()
 {
@@ -148,6 +154,16 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     dc.enable_abi_probe = config.enable_abi_probe;
     m->m_xen = std::make_unique<xen::XenDomain>(*m->m_mem, clock, dc);
     m->m_xen->set_console_echo(config.console_echo);
+    m->m_xen->set_notifier([self](uint32_t v) {
+        self->wake(v);
+        if (static_cast<int>(v) != t_current_vcpu)
+            self->kick(v);
+    });
+    m->m_xen->set_timer_notifier([self] {
+        std::lock_guard g(self->m_timer_lock);
+        ++self->m_timer_seq;
+        self->m_timer_cv.notify_all();
+    });
 
     auto supported = TRY(m->m_kvm->supported_cpuid());
     for (auto& vcpu : m->m_vcpus) {
@@ -170,6 +186,15 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
 
 Machine::~Machine()
 {
+    if (m_timer_thread.joinable()) {
+        m_stop.store(true, std::memory_order_release);
+        {
+            std::lock_guard g(m_timer_lock);
+            ++m_timer_seq;
+            m_timer_cv.notify_all();
+        }
+        m_timer_thread.join();
+    }
     for (auto& t : m_threads)
         if (t.joinable())
             t.join();
@@ -182,6 +207,100 @@ void Machine::kick(uint32_t id)
     __atomic_store_n(&m_vcpus[id]->run()->immediate_exit, 1, __ATOMIC_SEQ_CST);
     if (pthread_t tid = m_tids[id].load(std::memory_order_acquire))
         pthread_kill(tid, kKickSignal);
+}
+
+void Machine::wake(uint32_t id)
+{
+    if (id >= m_vcpus.size())
+        return;
+    std::lock_guard g(m_ctl[id].m);
+    ++m_ctl[id].seq;
+    m_ctl[id].cv.notify_all();
+}
+
+bool Machine::park(uint32_t id, const std::function<bool()>& done, uint64_t deadline)
+{
+    VcpuCtl& c = m_ctl[id];
+    for (;;) {
+        uint64_t seq;
+        {
+            std::lock_guard g(c.m);
+            seq = c.seq;
+        }
+        if (m_stop.load(std::memory_order_acquire))
+            return false;
+        // Evaluated without c.m: done() takes the domain lock, and the
+        // notifier takes c.m with the domain lock held.
+        if (done())
+            return true;
+        std::unique_lock lk(c.m);
+        auto woken = [&] { return c.seq != seq || m_stop.load(std::memory_order_acquire); };
+        if (deadline) {
+            uint64_t now = m_xen->clock().now_ns();
+            if (now >= deadline)
+                return true;
+            c.cv.wait_for(lk, std::chrono::nanoseconds(deadline - now), woken);
+        } else {
+            c.cv.wait(lk, woken);
+        }
+    }
+}
+
+void Machine::inject_upcall(uint32_t id, kvm_run* run)
+{
+    // Global callback vector (HVM_PARAM_CALLBACK_IRQ type 2): level-like,
+    // injected whenever upcall_pending is set and the guest can take an
+    // interrupt, no EOI (KVM's in-kernel version uses ExtINT the same way).
+    uint8_t vec = m_xen->callback_vector();
+    if (!vec || !m_xen->upcall_pending(id)) {
+        run->request_interrupt_window = 0;
+        return;
+    }
+    if (run->ready_for_interrupt_injection && run->if_flag) {
+        kvm_interrupt irq{};
+        irq.irq = vec;
+        // -EEXIST: one is already queued, which is as good.
+        (void)::ioctl(m_vcpus[id]->fd(), KVM_INTERRUPT, &irq);
+        run->request_interrupt_window = 0;
+    } else {
+        // KVM exits with KVM_EXIT_IRQ_WINDOW_OPEN once IF=1 and no
+        // interrupt shadow; the loop injects then.
+        run->request_interrupt_window = 1;
+    }
+}
+
+bool Machine::park_down(uint32_t id)
+{
+    if (m_xen->vcpu_up(id))
+        return true;
+    m_xen->set_runstate(id, xen::kRunstateOffline);
+    bool ok = park(id, [this, id] { return m_xen->vcpu_up(id); }, 0);
+    m_xen->set_runstate(id, xen::kRunstateRunning);
+    return ok;
+}
+
+void Machine::timer_loop()
+{
+    // Timer slack off: the default 50 us would dominate the lateness.
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    std::unique_lock lk(m_timer_lock);
+    while (!m_stop.load(std::memory_order_acquire)) {
+        uint64_t seq = m_timer_seq;
+        lk.unlock();
+        uint64_t deadline = m_xen->next_timer_deadline();
+        uint64_t now = m_xen->clock().now_ns();
+        if (deadline && deadline <= now) {
+            m_xen->run_timers(now);
+            lk.lock();
+            continue;
+        }
+        lk.lock();
+        auto changed = [&] { return m_timer_seq != seq || m_stop.load(std::memory_order_acquire); };
+        if (deadline)
+            m_timer_cv.wait_for(lk, std::chrono::nanoseconds(deadline - now), changed);
+        else
+            m_timer_cv.wait(lk, changed);
+    }
 }
 
 void Machine::pause_vcpus()
@@ -282,11 +401,18 @@ void Machine::stop(StopKind kind, std::string message)
     m_stop.store(true, std::memory_order_release);
     // Kick every vCPU still in KVM_RUN; immediate_exit closes the window
     // between the m_stop check and the next KVM_RUN.
-    for (uint32_t i = 0; i < m_vcpus.size(); ++i)
+    for (uint32_t i = 0; i < m_vcpus.size(); ++i) {
         kick(i);
+        wake(i);
+    }
     {
         std::lock_guard g(m_gate_lock);
         m_gate_cv.notify_all();
+    }
+    {
+        std::lock_guard g(m_timer_lock);
+        ++m_timer_seq;
+        m_timer_cv.notify_all();
     }
 }
 
@@ -372,6 +498,12 @@ bool Machine::handle_io(uint32_t id, kvm_run* run)
         // RIP stays untouched: KVM skips the OUT on re-entry.
         regs.rax = static_cast<uint64_t>(ret);
         run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+        if (auto kind = m_xen->take_wait(id); kind != xen::WaitKind::none) {
+            m_xen->set_runstate(id, xen::kRunstateBlocked);
+            uint64_t deadline = kind == xen::WaitKind::poll ? m_xen->poll_deadline(id) : 0;
+            park(id, [this, id, kind] { return m_xen->wait_done(id, kind); }, deadline);
+            m_xen->set_runstate(id, xen::kRunstateRunning);
+        }
         if (auto reason = m_xen->shutdown_reason()) {
             {
                 std::lock_guard g(m_outcome_lock);
@@ -397,10 +529,14 @@ void Machine::vcpu_loop(uint32_t id)
     Vcpu& vcpu = *m_vcpus[id];
     kvm_run* run = vcpu.run();
     m_tids[id].store(pthread_self(), std::memory_order_release);
+    t_current_vcpu = static_cast<int>(id);
     run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
     m_xen->update_time(id);
     m_xen->set_runstate(id, xen::kRunstateRunning);
     while (!m_stop.load(std::memory_order_acquire)) {
+        if (!park_down(id))
+            break;
+        inject_upcall(id, run);
         if (!enter_gate())
             break;
         int r = ::ioctl(vcpu.fd(), KVM_RUN, 0);
@@ -431,7 +567,19 @@ void Machine::vcpu_loop(uint32_t id)
             break;
         }
         case KVM_EXIT_HLT:
-            stop(StopKind::guest_error, "guest halted at rip " + hex(run->s.regs.regs.rip) + " without a result");
+            // HLT with interrupts on and a callback vector: idle until an
+            // upcall is pending (RIP is already past the HLT). Anything else
+            // can never wake, so it ends the run as before.
+            if (run->if_flag && m_xen->callback_vector()) {
+                m_xen->set_runstate(id, xen::kRunstateBlocked);
+                park(id, [this, id] { return m_xen->upcall_pending(id) || !m_xen->vcpu_up(id); }, 0);
+                m_xen->set_runstate(id, xen::kRunstateRunning);
+            } else {
+                stop(StopKind::guest_error, "guest halted at rip " + hex(run->s.regs.regs.rip) + " without a result");
+            }
+            break;
+        case KVM_EXIT_IRQ_WINDOW_OPEN:
+        case KVM_EXIT_INTR:
             break;
         case KVM_EXIT_SHUTDOWN:
             stop(StopKind::guest_error, "guest triple fault (KVM_EXIT_SHUTDOWN) near rip " + hex(run->s.regs.regs.rip));
@@ -465,6 +613,7 @@ RunOutcome Machine::run()
         std::lock_guard g(m_outcome_lock);
         m_running = static_cast<uint32_t>(m_vcpus.size());
     }
+    m_timer_thread = std::thread([this] { timer_loop(); });
     for (uint32_t i = 0; i < m_vcpus.size(); ++i)
         m_threads.emplace_back([this, i] { vcpu_loop(i); });
     {
@@ -481,6 +630,8 @@ RunOutcome Machine::run()
     for (auto& t : m_threads)
         t.join();
     m_threads.clear();
+    if (m_timer_thread.joinable())
+        m_timer_thread.join();
     std::lock_guard g(m_outcome_lock);
     RunOutcome out = m_outcome;
     out.console = m_xen->console();

@@ -97,7 +97,28 @@ private:
     std::vector<std::thread> m_threads;
     // Thread ids for kicks, published by each vCPU thread itself so stop()
     // never reads m_threads while run() is still filling it.
-    std::array<std::atomic<pthread_t>, 4> m_tids{};
+    std::array<std::atomic<pthread_t>, 32> m_tids{};
+    // Parking: a vCPU waiting in SCHEDOP_block/poll, HLT or VCPUOP_down
+    // sleeps on its VcpuCtl; the domain's notifier bumps seq under the
+    // mutex, so a wake between the check and the wait is never lost.
+    struct VcpuCtl {
+        std::mutex m;
+        std::condition_variable cv;
+        uint64_t seq = 0;
+    };
+    std::array<VcpuCtl, 32> m_ctl;
+    void wake(uint32_t id);
+    // Park until done() holds, the VM stops, or the absolute Xen time
+    // deadline (0 = none) passes. false when the VM stopped.
+    bool park(uint32_t id, const std::function<bool()>& done, uint64_t deadline);
+    void inject_upcall(uint32_t id, kvm_run* run);
+    bool park_down(uint32_t id);
+    // Timer thread: fires Xen timers (VIRQ_TIMER) at their deadlines.
+    std::thread m_timer_thread;
+    std::mutex m_timer_lock;
+    std::condition_variable m_timer_cv;
+    uint64_t m_timer_seq = 0;
+    void timer_loop();
     std::atomic<bool> m_stop{false};
     // Run gate: memslot changes need every vCPU out of KVM_RUN (pitfall
     // P8). A vCPU enters only while no pause is requested and counts itself

@@ -323,6 +323,41 @@ static inline void port_unmask_direct(volatile struct shared_info *s, uint32_t p
 {
     __atomic_fetch_and(&s->evtchn_mask[p / 64], ~(1ull << (p % 64)), __ATOMIC_SEQ_CST);
 }
+/* Upcalls through the global callback vector. upcall_setup() installs the
+ * IDT gate and sets HVM_PARAM_CALLBACK_IRQ; the default handler clears
+ * upcall_pending, walks pending_sel and the pending & ~mask words, clears
+ * each port it finds and counts it in g_port_hits (and g_upcalls per vCPU).
+ * g_upcall_hook, when set, runs instead and returns 1 to also run the
+ * default processing. */
+#define UPCALL_VECTOR 0xf3
+#define MAX_GUEST_VCPUS 32
+extern volatile uint64_t g_upcalls[MAX_GUEST_VCPUS];
+extern volatile uint32_t g_port_hits[4096];
+extern volatile uint64_t g_last_upcall_tsc[MAX_GUEST_VCPUS];
+extern int (*volatile g_upcall_hook)(uint32_t vcpu);
+extern volatile struct shared_info *g_shinfo;
+void upcall_gate(uint8_t vector);
+long upcall_setup(uint8_t vector);
+static inline volatile struct vcpu_info *my_vcpu_info(void)
+{
+    return &g_shinfo->vcpu_info[g_boot->vcpu_id];
+}
+static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+/* Idle until `*flag` changes from `old`: cli; check; sti; hlt (the STI
+ * shadow makes the check and the halt atomic against the upcall). */
+static inline void wait_change(volatile uint64_t *flag, uint64_t old)
+{
+    for (;;) {
+        irq_disable();
+        if (*flag != old) {
+            irq_enable();
+            return;
+        }
+        __asm__ volatile("sti; hlt" ::: "memory");
+    }
+}
+
 /* Map shared_info at SCRATCH_PAGE(16), clear its event state and return it. */
 volatile struct shared_info *evtchn_setup(void);
 
@@ -377,4 +412,44 @@ static inline uint64_t xorshift64(uint64_t *s)
     x ^= x >> 7;
     x ^= x << 17;
     return *s = x;
+}
+
+/* Wait, halted, until port `port` has been handled `n` times. */
+static inline void wait_port(uint32_t port, uint32_t n)
+{
+    for (;;) {
+        irq_disable();
+        if (g_port_hits[port] >= n) {
+            irq_enable();
+            return;
+        }
+        __asm__ volatile("sti; hlt" ::: "memory");
+    }
+}
+static inline uint64_t xen_now(void)
+{
+    return pvclock_read(&g_shinfo->vcpu_info[g_boot->vcpu_id].time, 0);
+}
+/* Busy-wait (IF unchanged) until Xen time `t`. */
+static inline void spin_until(uint64_t t)
+{
+    while (xen_now() < t)
+        __asm__ volatile("pause");
+}
+static inline long sched_poll(uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+    static struct sched_poll sp;
+    sp.ports = ports;
+    sp.nr_ports = n;
+    sp.timeout = timeout;
+    return HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
+}
+#define MS 1000000ull
+/* Secondary vCPUs of a test that only needs them to exist. */
+static inline void park_secondary(volatile int *done)
+{
+    while (!*done)
+        __asm__ volatile("pause");
+    for (;;)
+        __asm__ volatile("pause");
 }

@@ -261,10 +261,54 @@ long hvm_set_param(uint32_t index, uint64_t value)
     return HYPERVISOR_hvm_op(HVMOP_set_param, &p);
 }
 
+volatile struct shared_info *g_shinfo;
+
 volatile struct shared_info *evtchn_setup(void)
 {
     uint64_t gfn = SCRATCH_PAGE(16) / 4096;
     if (map_shared_info(gfn) != 0)
         guest_fail(__FILE__, __LINE__, "map_shared_info failed", gfn, 0);
-    return (volatile struct shared_info *)(gfn * 4096);
+    g_shinfo = (volatile struct shared_info *)(gfn * 4096);
+    return g_shinfo;
+}
+
+volatile uint64_t g_upcalls[MAX_GUEST_VCPUS];
+volatile uint32_t g_port_hits[4096];
+volatile uint64_t g_last_upcall_tsc[MAX_GUEST_VCPUS];
+int (*volatile g_upcall_hook)(uint32_t vcpu);
+extern char upcall_entry[];
+
+void upcall_handler(void)
+{
+    uint32_t id = g_boot->vcpu_id;
+    g_last_upcall_tsc[id] = rdtsc();
+    g_upcalls[id]++;
+    if (g_upcall_hook && !g_upcall_hook(id))
+        return;
+    volatile struct shared_info *s = g_shinfo;
+    if (!s)
+        return;
+    volatile struct vcpu_info *vi = &s->vcpu_info[id];
+    vi->evtchn_upcall_pending = 0;
+    uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    while (sel) {
+        uint32_t w = (uint32_t)__builtin_ctzll(sel);
+        sel &= sel - 1;
+        uint64_t bits = s->evtchn_pending[w] & ~s->evtchn_mask[w];
+        while (bits) {
+            uint32_t b = (uint32_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            uint32_t port = w * 64 + b;
+            __atomic_fetch_and(&s->evtchn_pending[w], ~(1ull << b), __ATOMIC_SEQ_CST);
+            __atomic_fetch_add(&g_port_hits[port], 1, __ATOMIC_SEQ_CST);
+        }
+    }
+}
+
+void upcall_gate(uint8_t vector) { set_gate(vector, upcall_entry, 0); }
+
+long upcall_setup(uint8_t vector)
+{
+    upcall_gate(vector);
+    return hvm_set_param(HVM_PARAM_CALLBACK_IRQ, HVM_CALLBACK_VECTOR(vector));
 }

@@ -68,6 +68,30 @@ exc_common:
     addq $16, %rsp
     iretq
 
+/* Event-channel upcall (callback vector): no error code, no EOI. */
+    .global upcall_entry
+upcall_entry:
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    call upcall_handler
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    iretq
+
 /* long run_user(long (*fn)(void)): iretq to CPL 3 (IOPL 3 so the port
  * based hypercall stub reaches the VMM instead of faulting), call fn there,
  * come back through the DPL 3 gate at vector 0x81. */

@@ -330,6 +330,8 @@ int64_t XenDomain::dispatch(const HypercallRequest& req)
         return do_event_channel_op(req);
     case kHypercallHvmOp:
         return do_hvm_op(req);
+    case kHypercallSetTimerOp:
+        return do_set_timer_op(req);
     default:
         return -kENOSYS;
     }
@@ -533,6 +535,61 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
         write_runstate_area(v);
         return 0;
     }
+    case kVcpuopSetSingleshotTimer: {
+        // Only on the calling vCPU (Xen: -EINVAL for another one).
+        if (id != req.vcpu)
+            return -kEINVAL;
+        VcpuSetSingleshotTimer st{};
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &st, sizeof(st)))
+            return -kEFAULT;
+        std::lock_guard g(m_lock);
+        if ((st.flags & kVcpuSsTmrFuture) && st.timeout_abs_ns < m_clock.now_ns())
+            return -kETIME;
+        return set_singleshot_locked(m_vcpus[id], st.timeout_abs_ns);
+    }
+    case kVcpuopStopSingleshotTimer: {
+        if (id != req.vcpu)
+            return -kEINVAL;
+        std::lock_guard g(m_lock);
+        m_vcpus[id].singleshot_deadline = 0;
+        timers_changed();
+        return 0;
+    }
+    case kVcpuopSetPeriodicTimer: {
+        uint64_t period = 0;
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &period, sizeof(period)))
+            return -kEFAULT;
+        // Xen: at least 1 ms, at most STIME_DELTA_MAX (2^62 - 1).
+        if (period < 1000000ull || period > (~0ull >> 2))
+            return -kEINVAL;
+        std::lock_guard g(m_lock);
+        m_vcpus[id].periodic_period = period;
+        m_vcpus[id].periodic_next = m_clock.now_ns() + period;
+        timers_changed();
+        return 0;
+    }
+    case kVcpuopStopPeriodicTimer: {
+        std::lock_guard g(m_lock);
+        m_vcpus[id].periodic_period = 0;
+        m_vcpus[id].periodic_next = 0;
+        timers_changed();
+        return 0;
+    }
+    case kVcpuopIsUp: {
+        std::lock_guard g(m_lock);
+        return m_vcpus[id].up ? 1 : 0;
+    }
+    case kVcpuopUp:
+    case kVcpuopDown: {
+        std::lock_guard g(m_lock);
+        bool was = m_vcpus[id].up;
+        m_vcpus[id].up = cmd == kVcpuopUp;
+        // The vCPU loop parks a down vCPU (runstate offline) at its next
+        // exit and lets it run again once it is up.
+        if (was != m_vcpus[id].up)
+            notify(id);
+        return 0;
+    }
     case kVcpuopRegisterVcpuTimeMemoryArea: {
         uint64_t addr = 0;
         if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &addr, sizeof(addr)))
@@ -593,6 +650,22 @@ int64_t XenDomain::do_sched_op(const HypercallRequest& req)
         sched_yield();
         set_runstate(req.vcpu, kRunstateRunning);
         return 0;
+    case kSchedopBlock: {
+        // Return at once when an upcall is already pending; otherwise the
+        // vCPU loop parks the vCPU until one is.
+        std::lock_guard g(m_lock);
+        auto& v = m_vcpus.at(req.vcpu);
+        VcpuInfo* vi = current_vcpu_info(req.vcpu);
+        if (vi) {
+            __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+                return 0;
+        }
+        v.wait = static_cast<uint32_t>(WaitKind::block);
+        return 0;
+    }
+    case kSchedopPoll:
+        return do_sched_poll(req);
     case kSchedopShutdown: {
         uint32_t reason = 0;
         if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &reason, sizeof(reason)))
@@ -640,6 +713,8 @@ void XenDomain::mark_upcall_locked(uint32_t vcpu, uint32_t word)
         return;
     if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
         return;
+    if (vcpu < m_vcpus.size())
+        ++m_vcpus[vcpu].upcall_raises;
     notify(vcpu);
 }
 
@@ -688,6 +763,11 @@ void XenDomain::close_port_locked(uint32_t port)
 bool XenDomain::raise_virq(uint32_t vcpu, uint32_t virq)
 {
     std::lock_guard g(m_lock);
+    return raise_virq_locked(vcpu, virq);
+}
+
+bool XenDomain::raise_virq_locked(uint32_t vcpu, uint32_t virq)
+{
     if (virq >= kNrVirqs || vcpu >= m_vcpus.size())
         return false;
     uint32_t owner = virq_is_per_vcpu(virq) ? vcpu : 0;
@@ -716,6 +796,166 @@ bool XenDomain::upcall_pending(uint32_t vcpu)
     std::lock_guard g(m_lock);
     VcpuInfo* vi = current_vcpu_info(vcpu);
     return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST);
+}
+
+WaitKind XenDomain::take_wait(uint32_t vcpu)
+{
+    std::lock_guard g(m_lock);
+    if (vcpu >= m_vcpus.size())
+        return WaitKind::none;
+    auto k = static_cast<WaitKind>(m_vcpus[vcpu].wait);
+    m_vcpus[vcpu].wait = 0;
+    return k;
+}
+
+bool XenDomain::wait_done(uint32_t vcpu, WaitKind kind)
+{
+    std::lock_guard g(m_lock);
+    if (vcpu >= m_vcpus.size())
+        return true;
+    auto& v = m_vcpus[vcpu];
+    VcpuInfo* vi = current_vcpu_info(vcpu);
+    bool upcall = vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST);
+    switch (kind) {
+    case WaitKind::block:
+        return upcall || !v.up;
+    case WaitKind::poll: {
+        if (v.upcall_raises != v.poll_kicks || !v.up)
+            return true;
+        if (v.poll_deadline && m_clock.now_ns() >= v.poll_deadline)
+            return true;
+        SharedInfo* s = shinfo();
+        for (uint32_t p : v.poll_ports)
+            if (__atomic_load_n(&s->evtchn_pending[p / 64], __ATOMIC_SEQ_CST) & (1ull << (p % 64)))
+                return true;
+        return false;
+    }
+    default:
+        return true;
+    }
+}
+
+uint64_t XenDomain::poll_deadline(uint32_t vcpu) const
+{
+    std::lock_guard g(m_lock);
+    return vcpu < m_vcpus.size() ? m_vcpus[vcpu].poll_deadline : 0;
+}
+
+bool XenDomain::vcpu_up(uint32_t vcpu) const
+{
+    std::lock_guard g(m_lock);
+    return vcpu < m_vcpus.size() && m_vcpus[vcpu].up;
+}
+
+uint64_t XenDomain::timer_fires(uint32_t vcpu) const
+{
+    std::lock_guard g(m_lock);
+    return vcpu < m_vcpus.size() ? m_vcpus[vcpu].timer_fires : 0;
+}
+
+uint64_t XenDomain::next_timer_deadline() const
+{
+    std::lock_guard g(m_lock);
+    uint64_t best = 0;
+    for (const auto& v : m_vcpus) {
+        for (uint64_t d : {v.singleshot_deadline, v.periodic_period ? v.periodic_next : 0})
+            if (d && (!best || d < best))
+                best = d;
+    }
+    return best;
+}
+
+void XenDomain::fire_singleshot_locked(XenVcpu& v)
+{
+    v.singleshot_deadline = 0;
+    ++v.timer_fires;
+    raise_virq_locked(v.id, kVirqTimer);
+}
+
+void XenDomain::run_timers(uint64_t now)
+{
+    std::lock_guard g(m_lock);
+    for (auto& v : m_vcpus) {
+        if (v.singleshot_deadline && v.singleshot_deadline <= now)
+            fire_singleshot_locked(v);
+        if (v.periodic_period && v.periodic_next <= now) {
+            ++v.timer_fires;
+            raise_virq_locked(v.id, kVirqTimer);
+            // No burst of catch-up events after a stall, as in Xen.
+            v.periodic_next += v.periodic_period;
+            if (v.periodic_next <= now)
+                v.periodic_next = now + v.periodic_period;
+        }
+    }
+}
+
+int64_t XenDomain::set_singleshot_locked(XenVcpu& v, uint64_t deadline)
+{
+    // A deadline in the past fires at once, before the hypercall returns.
+    if (deadline <= m_clock.now_ns()) {
+        fire_singleshot_locked(v);
+    } else {
+        v.singleshot_deadline = deadline;
+    }
+    timers_changed();
+    return 0;
+}
+
+int64_t XenDomain::do_set_timer_op(const HypercallRequest& req)
+{
+    auto timeout = static_cast<int64_t>(req.args[0]);
+    std::lock_guard g(m_lock);
+    auto& v = m_vcpus.at(req.vcpu);
+    if (timeout == 0) {
+        v.singleshot_deadline = 0;
+        timers_changed();
+        return 0;
+    }
+    uint64_t now = m_clock.now_ns();
+    // Xen's "Linux workaround": a negative deadline or one 2^50 ns (about
+    // 13 days) or more ahead becomes now + 100 ms.
+    if (timeout < 0 || static_cast<uint64_t>(timeout) >= now + (1ull << 50))
+        return set_singleshot_locked(v, now + 100000000ull);
+    return set_singleshot_locked(v, static_cast<uint64_t>(timeout));
+}
+
+int64_t XenDomain::do_sched_poll(const HypercallRequest& req)
+{
+    struct SchedPoll {
+        uint64_t ports;
+        uint32_t nr_ports;
+        uint32_t pad;
+        uint64_t timeout;
+    } sp{};
+    static_assert(sizeof(SchedPoll) == 24);
+    if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &sp, sizeof(sp)))
+        return -kEFAULT;
+    // Xen's limit on the number of ports one poll may name.
+    if (sp.nr_ports > 128)
+        return -kEINVAL;
+    std::vector<uint32_t> ports(sp.nr_ports);
+    if (sp.nr_ports &&
+        !x86::copy_from_guest(m_mem, req.paging, sp.ports, ports.data(), ports.size() * sizeof(uint32_t)))
+        return -kEFAULT;
+    std::lock_guard g(m_lock);
+    SharedInfo* s = shinfo();
+    bool ready = false;
+    for (uint32_t p : ports) {
+        if (p >= kEvtchn2lNrChannels)
+            return -kEINVAL;
+        if (__atomic_load_n(&s->evtchn_pending[p / 64], __ATOMIC_SEQ_CST) & (1ull << (p % 64)))
+            ready = true;  // Pending counts whether masked or not.
+    }
+    // Timeout: absolute Xen system time, as Xen's do_poll() (KVM's in-kernel
+    // poll treats it as relative); 0 = none; in the past = return at once.
+    if (ready || (sp.timeout && sp.timeout <= m_clock.now_ns()))
+        return 0;
+    auto& v = m_vcpus.at(req.vcpu);
+    v.poll_ports = std::move(ports);
+    v.poll_deadline = sp.timeout;
+    v.poll_kicks = v.upcall_raises;
+    v.wait = static_cast<uint32_t>(WaitKind::poll);
+    return 0;
 }
 
 int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)

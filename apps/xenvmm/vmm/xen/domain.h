@@ -57,7 +57,18 @@ struct XenVcpu {
     uint64_t singleshot_deadline = 0;
     uint64_t periodic_period = 0;
     uint64_t periodic_next = 0;
+    // Set by SCHEDOP_block/poll for the vCPU loop, which parks the vCPU
+    // outside the dispatcher (the dispatcher itself never waits).
+    uint32_t wait = 0;  // WaitKind
+    std::vector<uint32_t> poll_ports;
+    uint64_t poll_deadline = 0;  // absolute Xen system time, 0 = none
+    uint64_t poll_kicks = 0;     // upcall_raises when the poll started
+    uint64_t upcall_raises = 0;  // 0 -> 1 transitions of upcall_pending
+    uint64_t timer_fires = 0;    // VIRQ_TIMER expiries (delivered or not)
+    bool up = true;
 };
+
+enum class WaitKind : uint32_t { none = 0, block = 1, poll = 2 };
 
 // One 2-level event channel (QEMU's port_info, Xen's struct evtchn).
 struct EvtchnPort {
@@ -106,6 +117,22 @@ public:
     // evtchn_upcall_pending of the vCPU's current vcpu_info.
     bool upcall_pending(uint32_t vcpu);
 
+    // Blocking: after a hypercall, the vCPU loop takes the wait the guest
+    // asked for and parks until wait_done() holds (or the VM stops).
+    WaitKind take_wait(uint32_t vcpu);
+    bool wait_done(uint32_t vcpu, WaitKind kind);
+    // Absolute Xen time a parked poll should give up at (0 = never).
+    uint64_t poll_deadline(uint32_t vcpu) const;
+    bool vcpu_up(uint32_t vcpu) const;
+
+    // Timers: the earliest armed deadline (0 = none) and expiry of every
+    // timer due at `now`. set_timer_notifier()'s hook runs (domain lock
+    // held) whenever a deadline changes.
+    uint64_t next_timer_deadline() const;
+    void run_timers(uint64_t now);
+    void set_timer_notifier(std::function<void()> fn) { m_timer_notify = std::move(fn); }
+    uint64_t timer_fires(uint32_t vcpu) const;
+
     // Host-side helpers for the conformance checks and for event delivery.
     VcpuInfo* current_vcpu_info(uint32_t vcpu);
     // Mark an event selector bit pending on the vCPU's current vcpu_info.
@@ -149,6 +176,16 @@ private:
     void set_pending_locked(uint32_t port);
     void mark_upcall_locked(uint32_t vcpu, uint32_t word);
     void close_port_locked(uint32_t port);
+    bool raise_virq_locked(uint32_t vcpu, uint32_t virq);
+    void fire_singleshot_locked(XenVcpu& v);
+    int64_t set_singleshot_locked(XenVcpu& v, uint64_t deadline);
+    void timers_changed()
+    {
+        if (m_timer_notify)
+            m_timer_notify();
+    }
+    int64_t do_set_timer_op(const HypercallRequest& req);
+    int64_t do_sched_poll(const HypercallRequest& req);
     void notify(uint32_t vcpu)
     {
         if (m_notify)
@@ -181,6 +218,7 @@ private:
     std::atomic<uint8_t> m_callback_vector{0};
     uint64_t m_callback_param = 0;
     std::function<void(uint32_t)> m_notify;
+    std::function<void()> m_timer_notify;
 };
 
 // Bytes of one hypercall-page slot: mov $nr,%eax; out %eax,$port; ret; int3 padding.
