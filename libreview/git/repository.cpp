@@ -165,7 +165,7 @@ struct DiffBuilder {
     std::size_t lines = 0;
 };
 
-static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& out)
+static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& out, bool hunks)
 {
     git_tree* new_tree_raw = nullptr;
     if (git_commit_tree(&new_tree_raw, commit) != 0)
@@ -192,6 +192,17 @@ static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& ou
     std::size_t deltas = git_diff_num_deltas(diff.get());
     for (std::size_t d = 0; d < deltas && d < 20000; ++d) {
         git_diff_delta const* delta = git_diff_get_delta(diff.get(), d);
+        if (!hunks) {
+            FileDiff file;
+            file.is_new = delta->status == GIT_DELTA_ADDED;
+            file.is_deleted = delta->status == GIT_DELTA_DELETED;
+            if (!file.is_new)
+                file.old_path = text::sanitize_utf8(delta->old_file.path ? delta->old_file.path : "");
+            if (!file.is_deleted)
+                file.new_path = text::sanitize_utf8(delta->new_file.path ? delta->new_file.path : "");
+            out.files.push_back(std::move(file));
+            continue;
+        }
         // Diff the blobs through git_blob_lookup(), which goes through
         // libgit2's object cache, rather than git_patch_from_diff(), which
         // reads both sides from the pack every time: the old side of a
@@ -264,7 +275,7 @@ static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& ou
     return {};
 }
 
-Result<Patch> Repository::read_patch(std::string const& id, bool with_diff) const
+Result<Patch> Repository::read_patch(std::string const& id, DiffDepth depth) const
 {
     git_oid oid;
     if (git_oid_fromstr(&oid, id.c_str()) != 0)
@@ -285,9 +296,10 @@ Result<Patch> Repository::read_patch(std::string const& id, bool with_diff) cons
     std::string message = text::sanitize_utf8(msg ? msg : "");
     patch.message = parse_message(message, 1);
     patch.subject = patch.message.title;
-    if (with_diff && !patch.is_merge) {
-        TRY_VOID(fill_diff(m_repo, raw, patch.diff));
+    if (depth != DiffDepth::None && !patch.is_merge) {
+        TRY_VOID(fill_diff(m_repo, raw, patch.diff, depth == DiffDepth::Hunks));
         patch.diff_known = true;
+        patch.hunks_known = depth == DiffDepth::Hunks;
     }
     return patch;
 }

@@ -33,6 +33,10 @@ struct CommitInfo {
 
 enum class Merges { Skip, Include };
 
+// How much of a commit's diff to read: the touched paths alone come from
+// the trees; hunks need every changed blob read and diffed.
+enum class DiffDepth { None, Paths, Hunks };
+
 class Repository {
 public:
     // Open the repository at `path` or the one containing it.
@@ -50,7 +54,7 @@ public:
     Result<std::vector<std::string>> resolve(std::string const& spec, Merges merges = Merges::Skip) const;
 
     // Read a commit with its message and its diff against the first parent.
-    Result<Patch> read_patch(std::string const& id, bool with_diff = true) const;
+    Result<Patch> read_patch(std::string const& id, DiffDepth depth = DiffDepth::Hunks) const;
 
     // Look up a possibly abbreviated id; nullopt when absent, error when ambiguous.
     Result<std::optional<CommitInfo>> lookup(std::string const& abbreviated) const;

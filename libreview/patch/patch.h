@@ -44,6 +44,7 @@ struct Patch {
     Message message;
     Diff diff;
     bool diff_known = false; // false when the source carried no diff
+    bool hunks_known = true; // false when only the touched paths were read
     bool is_merge = false;
     bool is_root = false;
     std::string base_commit; // from "base-commit:" (format-patch --base)

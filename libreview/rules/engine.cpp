@@ -87,6 +87,10 @@ void Engine::check_patch(Patch const& patch, RepoLookup const* repo, std::vector
     for (auto const& rule : m_state->rules) {
         if (rule->info().scope != Scope::Patch)
             continue;
+        if (rule->needs_hunks() && patch.diff_known && !patch.hunks_known) {
+            skips.add(rule->id(), "only the touched paths were read");
+            continue;
+        }
         if (auto reason = rule->skip_reason(ctx)) {
             skips.add(rule->id(), *reason);
             continue;
@@ -109,6 +113,11 @@ void Engine::check_series(SeriesContext const& ctx, std::vector<Finding>& out, S
         }
         rule->check(ctx, out);
     }
+}
+
+bool Engine::needs_hunks() const
+{
+    return std::any_of(m_state->rules.begin(), m_state->rules.end(), [](auto const& r) { return r->needs_hunks(); });
 }
 
 Profile const& Engine::profile() const { return m_state->profile; }

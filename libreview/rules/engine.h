@@ -30,6 +30,7 @@ public:
     TopicTree const& topics() const;
     std::vector<std::string> const& option_problems() const;
     std::vector<Rule const*> rules() const;
+    bool needs_hunks() const;
 
 private:
     struct State;

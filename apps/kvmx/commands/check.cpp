@@ -39,6 +39,7 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
                                        std::vector<std::string> const& ids, unsigned jobs)
 {
     std::vector<PatchResult> results(ids.size());
+    auto const depth = engine.needs_hunks() ? review::git::DiffDepth::Hunks : review::git::DiffDepth::Paths;
     unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(ids.size())));
     // Contiguous chunks, not interleaved commits: neighbouring commits share
     // most blobs, and each thread's object cache then serves them.
@@ -56,7 +57,7 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
         if (begin >= ids.size())
             break;
         for (std::size_t i = begin; i < std::min(begin + chunk, ids.size()); ++i) {
-            auto patch = repo->read_patch(ids[i]);
+            auto patch = repo->read_patch(ids[i], depth);
             if (!patch) {
                 results[i].error = patch.error();
                 continue;

@@ -18,6 +18,8 @@ public:
     }
     ChangelogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
+    bool needs_hunks() const override { return true; }
+
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {
         if (!ctx.patch.diff_known)

@@ -13,6 +13,8 @@ public:
     }
     CodeCommentPronouns(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
+    bool needs_hunks() const override { return true; }
+
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {
         if (!ctx.patch.diff_known)

@@ -36,6 +36,8 @@ public:
     {
     }
 
+    bool needs_hunks() const override { return true; }
+
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {
         if (!ctx.patch.diff_known)

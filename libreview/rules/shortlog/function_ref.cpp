@@ -17,6 +17,8 @@ public:
     }
     ShortlogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
+    bool needs_hunks() const override { return true; }
+
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {
         if (!ctx.patch.diff_known)
