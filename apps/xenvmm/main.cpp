@@ -15,7 +15,7 @@ int main(int argc, char** argv)
     xenvmm::RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Run a guest (embedded name or flat image path) and print its console");
     run_cmd->add_option("guest", run.guest, "Embedded guest name or path to a flat image")->required();
-    run_cmd->add_option("--vcpus", run.vcpus, "Number of vCPUs (1-4)")->check(CLI::Range(1, 4));
+    run_cmd->add_option("--vcpus", run.vcpus, "Number of vCPUs (1-32)")->check(CLI::Range(1, 32));
     run_cmd->add_option("--arg", run.arg, "Value passed to the guest in boot_info.arg");
     run_cmd->add_option("--timeout", run.timeout_s, "Watchdog in seconds")->check(CLI::Range(1, 3600));
 

@@ -195,6 +195,21 @@ void add_upcall_timer_tests(std::vector<ConformanceTest>& t)
                  nullptr, nullptr});
 }
 
+void add_smp_tests(std::vector<ConformanceTest>& t)
+{
+    t.push_back({30, "smp_ipi_pingpong", "smp_ipi_pingpong",
+                 "IPI token ring over 4 vCPUs, 50 laps; VCPUOP_down/up/is_up", {0}, false,
+                 [](Machine& m, const SyncEvent& ev, std::string* f) -> uint64_t {
+                     if (ev.stage == 1)
+                         return 0;  // args: vCPU count, median lap in TSC cycles
+                     auto last = static_cast<uint32_t>(ev.args[0]);
+                     if (m.xen().vcpu_up(last))
+                         *f = "vCPU " + std::to_string(last) + " still up after VCPUOP_down";
+                     return 0;
+                 },
+                 nullptr, 4});
+}
+
 std::vector<ConformanceTest> make_tests()
 {
     std::vector<ConformanceTest> t;
@@ -402,6 +417,7 @@ std::vector<ConformanceTest> make_tests()
 
     add_event_channel_tests(t);
     add_upcall_timer_tests(t);
+    add_smp_tests(t);
 
     // Not in the numbered list: the guest-side half of the hostile-guest
     // requirement (the host-side half is the libFuzzer harness).

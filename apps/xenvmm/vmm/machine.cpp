@@ -179,7 +179,7 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
         uint64_t bi_gpa = x86::kBootInfoGpa + id * sizeof(x86::BootInfo);
         bi.self = bi_gpa;
         std::memcpy(m->m_mem->ram() + bi_gpa, &bi, sizeof(bi));
-        TRY(x86::setup_long_mode(*vcpu, x86::kImageGpa, x86::kStackTop - id * x86::kStackSize, bi_gpa));
+        TRY(x86::setup_long_mode(*vcpu, x86::kImageGpa, x86::stack_top(id), bi_gpa));
     }
     return m;
 }

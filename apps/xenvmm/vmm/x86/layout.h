@@ -17,7 +17,15 @@ inline constexpr uint64_t kImageGpa = 0x100000;
 inline constexpr uint64_t kImageMax = 0xc0000;
 inline constexpr uint64_t kStackTop = 0x200000;
 inline constexpr uint64_t kStackSize = 0x10000;
-inline constexpr uint32_t kMaxVcpus = 4;
+// vCPUs 0-3 have their stacks right below kStackTop (down to the end of the
+// image area); vCPUs 4-31 below kHighStackTop, clear of the scratch pages
+// the tests use from 0x400000.
+inline constexpr uint64_t kHighStackTop = 0xe00000;
+inline constexpr uint32_t kMaxVcpus = 32;
+inline constexpr uint64_t stack_top(uint32_t id)
+{
+    return id < 4 ? kStackTop - id * kStackSize : kHighStackTop - (id - 4) * kStackSize;
+}
 // Identity map of the first GiB with 2 MiB pages; GVAs from 1 GiB up are
 // unmapped, which the negative tests use for -EFAULT.
 inline constexpr uint64_t kIdentityMapSize = 1ull << 30;
