@@ -97,6 +97,10 @@ Result<ProcessResult> run_shell(std::string const& command, std::filesystem::pat
     }
     ::setpgid(pid, pid); // also in the parent, so the group exists before any signal
     g_child_group = pid;
+    // A signal that arrived between fork() and here found no group to
+    // forward to; forward it now, or the wait below would not end.
+    if (g_signal)
+        ::kill(-pid, SIGTERM);
     int wstatus = 0;
     for (;;) {
         pid_t r = ::waitpid(pid, &wstatus, 0);

@@ -5,8 +5,8 @@
 #
 #   tests/bench/bench_gate.sh [KVMX_BINARY] [REPO] [RANGE] [CONFIG] [JOBS]
 #
-# Defaults: the project's own history, range 84e25c0..8ececa2 (seven commits,
-# two of them changing xenvmm), the embedded xenvmm configuration
+# Defaults: the project's own history, range 9b4f296..8ececa2 (four commits,
+# the last changing xenvmm), the embedded xenvmm configuration
 # (rules/gate/xenvmm.yaml), all cores. Use a range the gate passes: failures
 # make the gate re-run them on the base, which the loop by hand does not.
 set -euo pipefail
@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 kvmx=${1:-$src/build/apps/kvmx/kvmx}
 repo=${2:-$src}
-range=${3:-84e25c0..8ececa2}
+range=${3:-9b4f296..8ececa2}
 config=${4:-xenvmm}
 jobs=${5:-$(nproc)}
 config_file=$config

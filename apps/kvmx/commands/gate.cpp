@@ -6,6 +6,7 @@
 #include "libreview/gate/gate.h"
 #include "libreview/gate/process.h"
 #include "libreview/gate/run.h"
+#include "libreview/gate/worktree.h"
 #include "libreview/report/junit.h"
 #include "libreview/report/report.h"
 
@@ -30,9 +31,10 @@ struct GateOptions {
     std::string tier;
     std::string shard = "1/1";
     std::string format = "text";
-    std::string output = "kvmx-gate";
+    std::string output;
     std::string fail_on = "error";
     unsigned jobs = 0;
+    bool no_checks = false;
     std::string input;
     std::vector<std::string> merge_inputs;
 };
@@ -185,9 +187,21 @@ int run_gate(GateOptions const& opts)
     gate.jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
     gate.shard = shard->first;
     gate.shards = shard->second;
-    gate.output = std::filesystem::absolute(opts.output);
+    if (opts.output.empty()) {
+        // Never inside the user's tree: a fresh directory under $TMPDIR, kept.
+        auto dir = review::gate::ScratchDir::create("kvmx-gate-report-");
+        if (!dir)
+            return fail(dir.error().describe());
+        gate.output = dir->path();
+        dir->release();
+        std::cerr << "kvmx: gate logs and reports go to " << gate.output.string() << "\n";
+    } else {
+        gate.output = std::filesystem::absolute(opts.output);
+    }
 
     std::optional<review::Engine> engine;
+    if (opts.no_checks)
+        gate.config.checks = false;
     if (gate.config.checks) {
         auto e = load_engine(opts.profile.empty() ? gate.config.profile : opts.profile);
         if (!e)
@@ -238,14 +252,14 @@ void add_gate_command(CLI::App& app, int& status)
     cmd->add_option("--format", opts->format, "stdout format: text, json or junit")
         ->check(CLI::IsMember({"text", "json", "junit"}));
     cmd->add_option("--output", opts->output,
-                    "directory for logs, report.json and junit.xml (default: ./kvmx-gate)");
+                    "directory for logs, report.json and junit.xml (default: a new $TMPDIR/kvmx-gate-report-*)");
     cmd->add_option("--fail-on", opts->fail_on, "message-check severity that fails the gate (default: error)")
         ->check(CLI::IsMember({"error", "warning", "info"}));
+    cmd->add_flag("--no-checks", opts->no_checks, "skip the message checks (builds and tests only)");
     cmd->add_option("-j,--jobs", opts->jobs, "parallel jobs passed to builds as KVMX_GATE_JOBS (default: all cores)");
     cmd->add_option("input", opts->input, "revision range (A..B) or series (mbox, patch file, format-patch directory)");
 
     auto merge_opts = std::make_shared<GateOptions>();
-    merge_opts->output.clear();
     auto* merge = cmd->add_subcommand("merge", "merge the report.json files of --shard runs into one report");
     merge->add_option("--format", merge_opts->format, "stdout format: text, json or junit")
         ->check(CLI::IsMember({"text", "json", "junit"}));
