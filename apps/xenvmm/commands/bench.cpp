@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -51,6 +52,161 @@ Stats stats_of(std::vector<uint64_t> cycles, uint64_t tsc_khz)
     s.p10_ns = at(0.1);
     s.p90_ns = at(0.9);
     return s;
+}
+
+// --- Event and timer latency (guests/bench_events.c) -----------------------
+constexpr size_t kEventKinds = 6;
+constexpr std::array<Kind, kEventKinds> kEventNames = {{
+    {"bare_exit", "bare out exit (floor)"},
+    {"evtchn_send_self", "EVTCHNOP_send to self, upcall taken"},
+    {"ipi_pingpong", "IPI ping-pong round trip, 2 vCPUs"},
+    {"timer_late_100us", "set_timer_op lateness, 100 us ahead"},
+    {"timer_late_1ms", "set_timer_op lateness, 1 ms ahead"},
+    {"timer_late_10ms", "set_timer_op lateness, 10 ms ahead"},
+}};
+
+struct Dist {
+    double p50_us = 0, p99_us = 0, min_us = 0, max_us = 0;
+    std::vector<double> us;  // sorted
+};
+
+Dist dist_of(std::vector<double> us)
+{
+    Dist d;
+    if (us.empty())
+        return d;
+    std::sort(us.begin(), us.end());
+    auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * static_cast<double>(us.size())))]; };
+    d.p50_us = at(0.5);
+    d.p99_us = at(0.99);
+    d.min_us = us.front();
+    d.max_us = us.back();
+    d.us = std::move(us);
+    return d;
+}
+
+// Log2 buckets in microseconds: [0,1), [1,2), [2,4), ... [2^k, 2^(k+1)).
+std::vector<std::pair<double, size_t>> histogram(const std::vector<double>& us)
+{
+    std::vector<std::pair<double, size_t>> h;
+    for (double v : us) {
+        size_t b = 0;
+        double top = 1;
+        while (v >= top && b < 24) {
+            top *= 2;
+            ++b;
+        }
+        if (h.size() <= b)
+            for (size_t i = h.size(); i <= b; ++i)
+                h.push_back({i == 0 ? 0.0 : std::ldexp(1.0, static_cast<int>(i) - 1), 0});
+        ++h[b].second;
+    }
+    return h;
+}
+
+int bench_events(const BenchOptions& opts, nlohmann::json* json)
+{
+    auto image = find_guest_image("bench_events");
+    if (!image) {
+        std::fprintf(stderr, "xenvmm: the bench_events guest is not embedded\n");
+        return kExitUsage;
+    }
+    uint64_t n = std::clamp<uint64_t>(opts.iterations / 50, 100, 50000);
+    std::array<std::vector<double>, kEventKinds> us;
+    uint64_t tsc_khz = 0;
+    MachineConfig cfg;
+    cfg.image = *image;
+    cfg.nr_vcpus = 2;
+    cfg.arg = n;
+    cfg.watchdog = std::chrono::seconds(300);
+    cfg.on_sync = [&](Machine& m, const SyncEvent& ev, std::string* failure) -> uint64_t {
+        if (ev.stage != kStageResults)
+            return 0;
+        std::array<uint64_t, kEventKinds> counts{};
+        if (ev.args[1] != kEventKinds || ev.args[2] != n ||
+            !m.read_guest(ev.vcpu, ev.args[3], counts.data(), sizeof(counts))) {
+            *failure = "bench_events guest reported an unexpected shape";
+            return 0;
+        }
+        tsc_khz = m.xen().clock().tsc_khz();
+        for (size_t k = 0; k < kEventKinds; ++k) {
+            if (counts[k] > n) {
+                *failure = "bench_events sample count out of range";
+                return 0;
+            }
+            std::vector<uint64_t> raw(counts[k]);
+            if (!m.read_guest(ev.vcpu, ev.args[0] + k * n * 8, raw.data(), raw.size() * 8)) {
+                *failure = "cannot read the bench_events samples";
+                return 0;
+            }
+            for (uint64_t v : raw) {
+                // Kinds 0-2 are TSC cycles, 3-5 nanoseconds of Xen time.
+                double x = k < 3 ? static_cast<double>(v) * 1000.0 / static_cast<double>(tsc_khz)
+                                 : static_cast<double>(v) / 1000.0;
+                us[k].push_back(x);
+            }
+        }
+        return 0;
+    };
+    auto machine = Machine::create(cfg);
+    if (!machine) {
+        std::fprintf(stderr, "xenvmm: %s\n", machine.error().message.c_str());
+        return kExitUsage;
+    }
+    RunOutcome out = machine.value()->run();
+    if (out.kind != StopKind::test_pass || us[0].empty()) {
+        std::fprintf(stderr, "xenvmm: bench_events guest failed: %s: %s\n", to_string(out.kind), out.message.c_str());
+        return 1;
+    }
+    std::array<Dist, kEventKinds> d;
+    for (size_t k = 0; k < kEventKinds; ++k)
+        d[k] = dist_of(us[k]);
+    double floor = d[0].p50_us;
+    auto r = [&](double v) { return floor > 0 ? v / floor : 0.0; };
+    if (json) {
+        nlohmann::json& j = (*json)["event_latency"];
+        j["samples"] = n;
+        j["bare_exit_p50_us"] = floor;
+        for (size_t k = 0; k < kEventKinds; ++k) {
+            nlohmann::json e;
+            e["samples"] = d[k].us.size();
+            e["p50_us"] = d[k].p50_us;
+            e["p99_us"] = d[k].p99_us;
+            e["min_us"] = d[k].min_us;
+            e["max_us"] = d[k].max_us;
+            e["p50_vs_bare_exit"] = r(d[k].p50_us);
+            e["p99_vs_bare_exit"] = r(d[k].p99_us);
+            nlohmann::json h = nlohmann::json::array();
+            for (auto& [lo, c] : histogram(d[k].us))
+                h.push_back({{"from_us", lo}, {"count", c}});
+            e["histogram_log2_us"] = h;
+            j["kinds"][kEventNames[k].key] = e;
+        }
+        j["targets"] = {{"evtchn_send_self_p50_vs_bare_exit", 1.2},
+                        {"timer_late_p50_vs_bare_exit", 3.0},
+                        {"timer_late_p99_vs_bare_exit", 20.0}};
+        return 0;
+    }
+    std::printf("\nevent and timer latency, one VM run, 2 vCPUs, %llu samples (10 ms timer: %zu)\n",
+                static_cast<unsigned long long>(n), d[5].us.size());
+    std::printf("%-40s %9s %9s %9s %9s %9s\n", "operation", "p50 us", "p99 us", "max us", "p50/bare", "p99/bare");
+    for (size_t k = 0; k < kEventKinds; ++k)
+        std::printf("%-40s %9.2f %9.2f %9.2f %9.2f %9.2f\n", kEventNames[k].label, d[k].p50_us, d[k].p99_us,
+                    d[k].max_us, r(d[k].p50_us), r(d[k].p99_us));
+    std::printf("targets: send-to-self p50/bare <= 1.2; timer lateness p50/bare < 3, p99/bare < 20\n");
+    for (size_t k = 1; k < kEventKinds; ++k) {
+        std::printf("\nhistogram: %s (log2 buckets, us)\n", kEventNames[k].label);
+        auto h = histogram(d[k].us);
+        size_t peak = 1;
+        for (auto& b : h)
+            peak = std::max(peak, b.second);
+        for (size_t i = 0; i < h.size(); ++i) {
+            double hi = i == 0 ? 1.0 : h[i].first * 2;
+            std::printf("  [%7.0f, %7.0f) %6zu %s\n", h[i].first, hi, h[i].second,
+                        std::string(h[i].second * 50 / peak, '#').c_str());
+        }
+    }
+    return 0;
 }
 
 }  // namespace
@@ -120,6 +276,8 @@ int cmd_bench(const BenchOptions& opts)
         j["ratio_inline_hypercall_vs_bare_exit"] = inline_ratio;
         j["ratio_inline_hypercall_vs_same_code_bare_exit"] = inline_vmm_ratio;
         j["target_ratio"] = 1.15;
+        if (int rc = bench_events(opts, &j))
+            return rc;
         std::cout << j.dump(2) << "\n";
         return 0;
     }
@@ -134,7 +292,7 @@ int cmd_bench(const BenchOptions& opts)
     std::printf("ratio hypercall / same code to the bare port (median):   %.3f (VMM overhead)\n", page_vmm_ratio);
     std::printf("ratio inline hypercall / bare exit (median):             %.3f\n", inline_ratio);
     std::printf("ratio inline hypercall / same code, bare port (median):  %.3f (VMM overhead)\n", inline_vmm_ratio);
-    return 0;
+    return bench_events(opts, nullptr);
 }
 
 }  // namespace xenvmm
