@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -137,6 +138,9 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
                           "; fetch it or give another with --base");
     input.base_commit = *resolved;
     input.base_tree = TRY(tree_of_commit(repo, *resolved));
+    std::map<std::string, std::size_t> per_file;
+    for (auto const& m : mails)
+        ++per_file[m.patch.file];
     std::string tree = input.base_tree;
     for (std::size_t i = 0; i < mails.size(); ++i) {
         auto& m = mails[i];
@@ -144,9 +148,7 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
         tree = TRY(apply_to_tree(repo, tree, m.diff, label));
         GateItem item;
         item.source = m.patch.file;
-        bool shared = std::count_if(mails.begin(), mails.end(),
-                                    [&](Mail const& o) { return o.patch.file == m.patch.file; }) > 1;
-        if (shared) // one mbox holds several patches: tell them apart by line
+        if (per_file[m.patch.file] > 1) // one mbox holds several patches: tell them apart by line
             item.source += ":" + std::to_string(m.patch.message.title_line);
         item.tree = tree;
         item.patch = std::move(m.patch);

@@ -241,6 +241,19 @@ TEST_CASE("gate applies a series from patch files onto its base-commit", "[gate]
     CHECK(rules == std::set<std::string>{"gate.docs@0001-calc-Document-the-operations.patch"});
     CHECK(g.result.status == 1);
     CHECK(g.tmp_left.empty());
+
+    // The same series as one mbox: the patches are told apart by line.
+    TempDir mbox_dir, out_mbox;
+    write_file(mbox_dir.path() / "series.mbox", patch + "\n" + second);
+    Gate m = run_gate(repo, {(mbox_dir.path() / "series.mbox").string()}, out_mbox);
+    INFO(m.result.out << m.result.err);
+    REQUIRE(m.report["commits"].size() == 2);
+    std::string first_source = m.report["commits"][0]["source"];
+    std::string second_source = m.report["commits"][1]["source"];
+    CHECK(first_source.find("series.mbox:") != std::string::npos);
+    CHECK(second_source.find("series.mbox:") != std::string::npos);
+    CHECK(first_source != second_source);
+    CHECK(step_status(m.report, 1, "docs:docs") == "fail");
 }
 
 TEST_CASE("gate shards merge into the report of one run", "[gate][cli]")
