@@ -208,6 +208,15 @@ void add_smp_tests(std::vector<ConformanceTest>& t)
                      return 0;
                  },
                  nullptr, 4});
+    t.push_back({31, "races", "races",
+                 "send vs mask/unmask, vcpu_info re-registration, shared_info moves and timers, 3 vCPUs", {0},
+                 false,
+                 [](Machine& m, const SyncEvent&, std::string* f) -> uint64_t {
+                     if (!m.xen().vcpu(1).vcpu_info_gpa)
+                         *f = "vCPU 1's vcpu_info registration not seen by the VMM";
+                     return 0;
+                 },
+                 nullptr, 3});
 }
 
 std::vector<ConformanceTest> make_tests()

@@ -336,7 +336,18 @@ extern volatile uint32_t g_port_hits[4096];
 extern volatile uint64_t g_last_upcall_tsc[MAX_GUEST_VCPUS];
 extern int (*volatile g_upcall_hook)(uint32_t vcpu);
 extern volatile struct shared_info *g_shinfo;
+/* A vCPU's registered vcpu_info (VCPUOP_register_vcpu_info), or 0 for the
+ * default slot in shared_info. */
+extern volatile struct vcpu_info *volatile g_vcpu_info[MAX_GUEST_VCPUS];
 void upcall_gate(uint8_t vector);
+/* Guest-side guard for tests that move shared_info while other vCPUs use
+ * it (g_shinfo_guard = 1): readers (the upcall handler, and code that runs
+ * with IF=0 around its accesses) never touch the page at its old GFN;
+ * move_shared_info() waits for them, remaps, and publishes g_shinfo. */
+extern volatile int g_shinfo_guard;
+void shinfo_read_lock(void);
+void shinfo_read_unlock(void);
+int move_shared_info(uint64_t gfn);
 long upcall_setup(uint8_t vector);
 static inline volatile struct vcpu_info *my_vcpu_info(void)
 {

@@ -276,6 +276,7 @@ volatile uint64_t g_upcalls[MAX_GUEST_VCPUS];
 volatile uint32_t g_port_hits[4096];
 volatile uint64_t g_last_upcall_tsc[MAX_GUEST_VCPUS];
 int (*volatile g_upcall_hook)(uint32_t vcpu);
+volatile struct vcpu_info *volatile g_vcpu_info[MAX_GUEST_VCPUS];
 extern char upcall_entry[];
 
 void upcall_handler(void)
@@ -285,10 +286,13 @@ void upcall_handler(void)
     g_upcalls[id]++;
     if (g_upcall_hook && !g_upcall_hook(id))
         return;
+    shinfo_read_lock();
     volatile struct shared_info *s = g_shinfo;
-    if (!s)
+    if (!s) {
+        shinfo_read_unlock();
         return;
-    volatile struct vcpu_info *vi = &s->vcpu_info[id];
+    }
+    volatile struct vcpu_info *vi = g_vcpu_info[id] ? g_vcpu_info[id] : &s->vcpu_info[id];
     vi->evtchn_upcall_pending = 0;
     uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     while (sel) {
@@ -299,10 +303,49 @@ void upcall_handler(void)
             uint32_t b = (uint32_t)__builtin_ctzll(bits);
             bits &= bits - 1;
             uint32_t port = w * 64 + b;
-            __atomic_fetch_and(&s->evtchn_pending[w], ~(1ull << b), __ATOMIC_SEQ_CST);
-            __atomic_fetch_add(&g_port_hits[port], 1, __ATOMIC_SEQ_CST);
+            /* Test-and-clear: another vCPU scanning the same word may
+             * take the port first; only the one that clears it counts. */
+            if (__atomic_fetch_and(&s->evtchn_pending[w], ~(1ull << b), __ATOMIC_SEQ_CST) & (1ull << b))
+                __atomic_fetch_add(&g_port_hits[port], 1, __ATOMIC_SEQ_CST);
         }
     }
+    shinfo_read_unlock();
+}
+
+volatile uint32_t g_shinfo_readers;
+volatile int g_shinfo_moving;
+volatile int g_shinfo_guard;
+
+void shinfo_read_lock(void)
+{
+    if (!g_shinfo_guard)
+        return;
+    for (;;) {
+        while (g_shinfo_moving)
+            __asm__ volatile("pause");
+        __atomic_fetch_add(&g_shinfo_readers, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&g_shinfo_moving, __ATOMIC_SEQ_CST))
+            return;
+        __atomic_fetch_sub(&g_shinfo_readers, 1, __ATOMIC_SEQ_CST);
+    }
+}
+
+void shinfo_read_unlock(void)
+{
+    if (g_shinfo_guard)
+        __atomic_fetch_sub(&g_shinfo_readers, 1, __ATOMIC_SEQ_CST);
+}
+
+int move_shared_info(uint64_t gfn)
+{
+    __atomic_store_n(&g_shinfo_moving, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&g_shinfo_readers, __ATOMIC_SEQ_CST))
+        __asm__ volatile("pause");
+    int r = map_shared_info(gfn);
+    if (r == 0)
+        g_shinfo = (volatile struct shared_info *)(gfn * 4096);
+    __atomic_store_n(&g_shinfo_moving, 0, __ATOMIC_SEQ_CST);
+    return r;
 }
 
 void upcall_gate(uint8_t vector) { set_gate(vector, upcall_entry, 0); }
