@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
 {
     static review::Engine engine = [] {
         auto profile = review::load_builtin_profile("kvm-x86", review::builtin_registry().load_options());
-        return std::move(*review::Engine::create(std::move(*profile)));
+        auto created = review::Engine::create(std::move(*profile));
+        return std::move(created.value());
     }();
     std::string text(reinterpret_cast<char const*>(data), size);
     review::mail::MailInput input;
