@@ -31,7 +31,7 @@ TEST_CASE("check exits 0 on a clean patch and 1 on an error finding", "[cli]")
     CHECK(bad.out.find("[shortlog.case]") != std::string::npos);
 }
 
-TEST_CASE("--fail-on lowers the exit threshold", "[cli]")
+TEST_CASE("the fail-on option lowers the exit threshold", "[cli]")
 {
     auto warn = fixture("rules/changelog.pronouns/fire-we.patch");
     CHECK(run_kvmx({"check", warn}).status == 0);
