@@ -111,7 +111,7 @@ int bench_events(const BenchOptions& opts, nlohmann::json* json)
         std::fprintf(stderr, "xenvmm: the bench_events guest is not embedded\n");
         return kExitUsage;
     }
-    uint64_t n = std::clamp<uint64_t>(opts.iterations / 50, 100, 50000);
+    uint64_t n = std::clamp<uint64_t>(opts.iterations / 50, 100, 80000);
     std::array<std::vector<double>, kEventKinds> us;
     uint64_t tsc_khz = 0;
     MachineConfig cfg;

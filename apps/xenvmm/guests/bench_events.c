@@ -11,6 +11,8 @@
 #include "guest.h"
 
 #define KINDS 6
+#define SAMPLES_BASE 0x800000ull
+#define SAMPLES_END 0xc00000ull
 static volatile int g_ready, g_done;
 static volatile uint32_t g_ping, g_pong;
 static volatile uint64_t g_timer_seen_ns;
@@ -46,8 +48,10 @@ void test_main(void)
     }
     uint64_t n = g_boot->arg;
     uint64_t counts[KINDS] = {n, n, n, n, n / 4, n / 20 < 20 ? 20 : n / 20};
-    uint64_t *samples = (uint64_t *)SCRATCH_BASE;
-    GUEST_ASSERT(n > 0 && SCRATCH_BASE + KINDS * n * 8 <= RAM_SIZE);
+    /* Above the scratch pages (shared_info sits at SCRATCH_PAGE(16)) and
+     * below the stacks of vCPUs 4-31. */
+    uint64_t *samples = (uint64_t *)SAMPLES_BASE;
+    GUEST_ASSERT(n > 0 && SAMPLES_BASE + KINDS * n * 8 <= SAMPLES_END);
     hypercall_init();
     (void)evtchn_setup();
     GUEST_ASSERT_EQ(upcall_setup(UPCALL_VECTOR), 0);

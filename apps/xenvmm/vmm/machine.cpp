@@ -621,6 +621,20 @@ RunOutcome Machine::run()
         bool done = m_done_cv.wait_for(lk, m_config.watchdog, [this] { return m_running == 0; });
         if (!done) {
             lk.unlock();
+            if (getenv("XENVMM_DEBUG_WATCHDOG")) {
+                auto* sh = reinterpret_cast<xen::SharedInfo*>(m_mem->overlay());
+                for (uint32_t i = 0; i < m_vcpus.size(); ++i) {
+                    auto* vi = m_xen->current_vcpu_info(i);
+                    auto* r = m_vcpus[i]->run();
+                    std::fprintf(stderr, "vcpu %u: upcall %u sel %llx rip %llx if %u ready %u win %u exit %u\n", i,
+                                 vi->evtchn_upcall_pending, (unsigned long long)vi->evtchn_pending_sel,
+                                 (unsigned long long)r->s.regs.regs.rip, r->if_flag, r->ready_for_interrupt_injection,
+                                 r->request_interrupt_window, r->exit_reason);
+                }
+                std::fprintf(stderr, "pending0 %llx mask0 %llx next timer %llu now %llu\n",
+                             (unsigned long long)sh->evtchn_pending[0], (unsigned long long)sh->evtchn_mask[0],
+                             (unsigned long long)m_xen->next_timer_deadline(), (unsigned long long)m_xen->clock().now_ns());
+            }
             stop(StopKind::watchdog,
                  "no result within " + std::to_string(m_config.watchdog.count()) + " ms");
             lk.lock();

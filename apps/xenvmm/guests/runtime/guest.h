@@ -335,6 +335,9 @@ extern volatile uint64_t g_upcalls[MAX_GUEST_VCPUS];
 extern volatile uint32_t g_port_hits[4096];
 extern volatile uint64_t g_last_upcall_tsc[MAX_GUEST_VCPUS];
 extern int (*volatile g_upcall_hook)(uint32_t vcpu);
+/* The vCPU each port notifies, kept by the evtchn_bind_* helpers (ports
+ * from alloc_unbound/bind_interdomain notify vCPU 0). */
+extern volatile uint8_t g_port_vcpu[4096];
 extern volatile struct shared_info *g_shinfo;
 /* A vCPU's registered vcpu_info (VCPUOP_register_vcpu_info), or 0 for the
  * default slot in shared_info. */

@@ -223,10 +223,14 @@ long evtchn_bind_interdomain_self(uint32_t remote_port)
     return r ? r : (long)b.local_port;
 }
 
+volatile uint8_t g_port_vcpu[4096];
+
 long evtchn_bind_ipi(uint32_t vcpu)
 {
     struct evtchn_bind_ipi b = {vcpu, 0};
     long r = HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b);
+    if (r == 0 && b.port < 4096)
+        g_port_vcpu[b.port] = (uint8_t)vcpu;
     return r ? r : (long)b.port;
 }
 
@@ -234,6 +238,8 @@ long evtchn_bind_virq(uint32_t virq, uint32_t vcpu)
 {
     struct evtchn_bind_virq b = {virq, vcpu, 0};
     long r = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &b);
+    if (r == 0 && b.port < 4096)
+        g_port_vcpu[b.port] = (uint8_t)vcpu;
     return r ? r : (long)b.port;
 }
 
@@ -244,7 +250,10 @@ long evtchn_unmask(uint32_t port) { return HYPERVISOR_event_channel_op(EVTCHNOP_
 long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu)
 {
     struct evtchn_bind_vcpu b = {port, vcpu};
-    return HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+    long r = HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+    if (r == 0 && port < 4096)
+        g_port_vcpu[port] = (uint8_t)vcpu;
+    return r;
 }
 
 long evtchn_status(uint32_t port, struct evtchn_status *st)
@@ -303,6 +312,11 @@ void upcall_handler(void)
             uint32_t b = (uint32_t)__builtin_ctzll(bits);
             bits &= bits - 1;
             uint32_t port = w * 64 + b;
+            /* Only ports bound to this vCPU, as Linux's per-CPU event
+             * masks do: a vCPU taking another's port could leave that
+             * vCPU halted with its event consumed. */
+            if (g_port_vcpu[port] != id)
+                continue;
             /* Test-and-clear: another vCPU scanning the same word may
              * take the port first; only the one that clears it counts. */
             if (__atomic_fetch_and(&s->evtchn_pending[w], ~(1ull << b), __ATOMIC_SEQ_CST) & (1ull << b))
