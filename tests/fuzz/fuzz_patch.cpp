@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
 {
     static review::Engine engine = [] {
         auto profile = review::load_builtin_profile("kvm-x86", review::builtin_registry().load_options());
-        return std::move(*review::Engine::create(std::move(*profile)));
+        auto engine = review::Engine::create(std::move(*profile));
+        return std::move(*engine);
     }();
     std::string text(reinterpret_cast<char const*>(data), size);
     auto message = review::parse_message(text, 1);
