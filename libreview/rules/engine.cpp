@@ -87,8 +87,9 @@ void Engine::check_patch(Patch const& patch, RepoLookup const* repo, std::vector
     for (auto const& rule : m_state->rules) {
         if (rule->info().scope != Scope::Patch)
             continue;
-        if (rule->needs_hunks() && patch.diff_known && !patch.hunks_known) {
-            skips.add(rule->id(), "only the touched paths were read");
+        // One place for every rule that reads hunks: none without them.
+        if (rule->needs_hunks() && !(patch.diff_known && patch.hunks_known)) {
+            skips.add(rule->id(), patch.diff_known ? "only the touched paths were read" : "the input carries no diff");
             continue;
         }
         if (auto reason = rule->skip_reason(ctx)) {

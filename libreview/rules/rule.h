@@ -85,8 +85,9 @@ public:
     std::string const& id() const { return m_info.id; }
     Severity severity() const { return m_severity; }
 
-    // Rules that read hunks (added lines, function names, sizes) say so;
-    // when none is enabled, ranges are read with paths only, much faster.
+    // Rules that read hunks (added lines, function names, sizes) say so:
+    // the engine skips them on input without hunks, and when none is
+    // enabled, ranges are read with paths only, much faster.
     virtual bool needs_hunks() const { return false; }
 
     // Why the rule cannot run on this patch (missing repository, diff, ...).

@@ -20,12 +20,6 @@ public:
 
     bool needs_hunks() const override { return true; }
 
-    std::optional<std::string> skip_reason(PatchContext const& ctx) const override
-    {
-        if (!ctx.patch.diff_known)
-            return "no diff to tell functions from other identifiers";
-        return std::nullopt;
-    }
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {
