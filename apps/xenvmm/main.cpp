@@ -18,10 +18,18 @@ int main(int argc, char** argv)
     run_cmd->add_option("--vcpus", run.vcpus, "Number of vCPUs (1-32)")->check(CLI::Range(1, 32));
     run_cmd->add_option("--arg", run.arg, "Value passed to the guest in boot_info.arg");
     run_cmd->add_option("--timeout", run.timeout_s, "Watchdog in seconds")->check(CLI::Range(1, 3600));
+    const std::vector<std::string> irq_modes = {"callback", "lapic-callback", "lapic-percpu"};
+    run_cmd->add_option("--irq", run.irq, "Interrupt mode: callback (default), lapic-callback or lapic-percpu")
+        ->check(CLI::IsMember(irq_modes));
 
     xenvmm::TestOptions test;
     auto* test_cmd = app.add_subcommand("test", "Run the conformance suite");
     test_cmd->add_option("--filter", test.filter, "Glob over test names (default *)");
+    auto irq_modes_all = irq_modes;
+    irq_modes_all.push_back("all");
+    test_cmd->add_option("--irq", test.irq, "Interrupt mode to run in: callback (default), lapic-callback, "
+                                            "lapic-percpu, or all (each test in every mode)")
+        ->check(CLI::IsMember(irq_modes_all));
     test_cmd->add_option("--format", test.format, "text, json or junit")
         ->check(CLI::IsMember({"text", "json", "junit"}));
     test_cmd->add_flag("--list", test.list, "List the tests and exit");

@@ -27,7 +27,7 @@ struct Fixture {
     std::unique_ptr<xen::XenDomain> dom;
     x86::PagingState paging{1ull << 31, 0x1000, 0x20, 1ull << 10};
 
-    Fixture()
+    explicit Fixture(xen::DomainConfig config = {})
     {
         mem = std::move(GuestMemory::create(4ull << 20).value());
         auto* pml4 = reinterpret_cast<uint64_t*>(mem->ram() + 0x1000);
@@ -38,7 +38,7 @@ struct Fixture {
         for (uint64_t i = 0; i < 512; ++i)
             pd[i] = (i << 21) | 0x87;
         xen::XenClock clock(&tsc, 1000000, 0, 0, 0);  // 1 GHz: 1 tick = 1 ns
-        dom = std::make_unique<xen::XenDomain>(*mem, clock, xen::DomainConfig{});
+        dom = std::make_unique<xen::XenDomain>(*mem, clock, config);
     }
 
     int64_t call(uint64_t nr, std::array<uint64_t, 6> args, int cpl = 0)
@@ -179,7 +179,7 @@ TEST_CASE("Event channels: loopback pair, masking and the notifier")
 {
     Fixture f;
     std::vector<uint32_t> notified;
-    f.dom->set_notifier([&](uint32_t v) { notified.push_back(v); });
+    f.dom->set_notifier([&](uint32_t v, xen::XenDomain::Notify) { notified.push_back(v); });
     auto* sh = reinterpret_cast<xen::SharedInfo*>(f.mem->overlay());
     auto* a = at<xen::EvtchnAllocUnbound>(f, 0x100000);
     *a = {xen::kDomidSelf, xen::kDomidSelf, 0};
@@ -219,13 +219,78 @@ TEST_CASE("Event channels: loopback pair, masking and the notifier")
     CHECK(evtchn(f, xen::kEvtchnopInitControl, 0x100200) == -xen::kENOSYS);
 }
 
+TEST_CASE("Per-vCPU upcall vector: refused without a LAPIC, validated, raised on 0 -> 1 edges")
+{
+    using Notify = xen::XenDomain::Notify;
+    auto set_vector = [](Fixture& f, uint32_t vcpu, uint8_t vector) {
+        auto* uv = at<xen::XenHvmEvtchnUpcallVector>(f, 0x100300);
+        *uv = {vcpu, vector};
+        return f.call(xen::kHypercallHvmOp, {xen::kHvmopSetEvtchnUpcallVector, 0x100300, 0, 0, 0, 0});
+    };
+    SECTION("without an in-kernel LAPIC the op is -ENOSYS")
+    {
+        Fixture f;
+        CHECK(set_vector(f, 0, 0xf2) == -xen::kENOSYS);
+        CHECK(f.dom->upcall_vector(0) == 0);
+    }
+    SECTION("with one: errors, edges, the vector notifier and wake-only notifications")
+    {
+        xen::DomainConfig dc;
+        dc.nr_vcpus = 2;
+        dc.percpu_upcall_vector = true;
+        Fixture f(dc);
+        std::vector<std::pair<uint32_t, uint8_t>> msis;
+        std::vector<std::pair<uint32_t, Notify>> notes;
+        f.dom->set_vector_notifier([&](uint32_t v, uint8_t vec) { msis.emplace_back(v, vec); });
+        f.dom->set_notifier([&](uint32_t v, Notify how) { notes.emplace_back(v, how); });
+        CHECK(set_vector(f, 0, 0x0f) == -xen::kEINVAL);
+        CHECK(set_vector(f, 2, 0xf2) == -xen::kENOENT);
+        CHECK(f.call(xen::kHypercallHvmOp, {xen::kHvmopSetEvtchnUpcallVector, 1ull << 40, 0, 0, 0, 0}) ==
+              -xen::kEFAULT);
+        CHECK(f.dom->upcall_vector(0) == 0);
+        CHECK(msis.empty());
+
+        // An IPI on vCPU 1 before it has a vector: a kick for the loop.
+        auto* ipi = at<xen::EvtchnBindIpi>(f, 0x100000);
+        *ipi = {1, 0};
+        REQUIRE(evtchn(f, xen::kEvtchnopBindIpi, 0x100000) == 0);
+        *at<uint32_t>(f, 0x100100) = ipi->port;
+        CHECK(evtchn(f, xen::kEvtchnopSend, 0x100100) == 0);
+        CHECK(msis.empty());
+        REQUIRE(!notes.empty());
+        CHECK(notes.back() == std::make_pair(1u, Notify::kick));
+
+        // Registering with an upcall already pending raises it at once.
+        notes.clear();
+        CHECK(set_vector(f, 1, 0xf2) == 0);
+        CHECK(f.dom->upcall_vector(1) == 0xf2);
+        REQUIRE(msis.size() == 1);
+        CHECK(msis[0] == std::make_pair(1u, uint8_t{0xf2}));
+        CHECK(notes == std::vector<std::pair<uint32_t, Notify>>{{1u, Notify::wake}});
+
+        // Still pending: a second send is coalesced, no new edge.
+        CHECK(evtchn(f, xen::kEvtchnopSend, 0x100100) == 0);
+        CHECK(msis.size() == 1);
+        // The guest consumes it; the next send is a new 0 -> 1 edge.
+        auto* sh = reinterpret_cast<xen::SharedInfo*>(f.mem->overlay());
+        sh->evtchn_pending[0] = 0;
+        sh->vcpu_info[1].evtchn_pending_sel = 0;
+        sh->vcpu_info[1].evtchn_upcall_pending = 0;
+        notes.clear();
+        CHECK(evtchn(f, xen::kEvtchnopSend, 0x100100) == 0);
+        CHECK(msis.size() == 2);
+        for (const auto& n : notes)
+            CHECK(n.second == Notify::wake);  // No kick out of KVM_RUN.
+    }
+}
+
 TEST_CASE("Event channels: concurrent sends, masks and unmasks leave no event stranded")
 {
     // The thread-sanitizer target (XENVMM_TSAN): one thread sends, another
     // masks, unmasks and consumes as a guest handler would.
     Fixture f;
     std::atomic<uint64_t> notifies{0};
-    f.dom->set_notifier([&](uint32_t) { notifies.fetch_add(1); });
+    f.dom->set_notifier([&](uint32_t, xen::XenDomain::Notify) { notifies.fetch_add(1); });
     auto* ipi = at<xen::EvtchnBindIpi>(f, 0x100000);
     *ipi = {0, 0};
     REQUIRE(evtchn(f, xen::kEvtchnopBindIpi, 0x100000) == 0);

@@ -21,6 +21,7 @@ struct RunOptions {
     uint32_t vcpus = 1;
     uint64_t arg = 0;
     uint32_t timeout_s = 30;
+    std::string irq = "callback";
 };
 int cmd_run(const RunOptions& opts);
 
@@ -28,6 +29,8 @@ struct TestOptions {
     std::string filter = "*";
     std::string format = "text";
     bool list = false;
+    // One interrupt mode (see IrqMode in vmm/machine.h) or "all".
+    std::string irq = "callback";
 };
 int cmd_test(const TestOptions& opts);
 

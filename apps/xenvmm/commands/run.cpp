@@ -68,6 +68,11 @@ int cmd_run(const RunOptions& opts)
     cfg.nr_vcpus = opts.vcpus;
     cfg.arg = opts.arg;
     cfg.console_echo = true;
+    cfg.irq_mode = parse_irq_mode(opts.irq).value_or(IrqMode::callback);
+    if (auto why = irq_mode_unsupported_reason(cfg.irq_mode)) {
+        std::fprintf(stderr, "xenvmm: skip: %s\n", why->c_str());
+        return kExitSkip;
+    }
     cfg.watchdog = std::chrono::seconds(opts.timeout_s);
     auto machine = Machine::create(cfg);
     if (!machine) {

@@ -71,12 +71,22 @@ int cmd_test(const TestOptions& opts)
         return 0;
     }
 
+    std::vector<IrqMode> modes;
+    if (opts.irq == "all")
+        modes.assign(std::begin(kAllIrqModes), std::end(kAllIrqModes));
+    else
+        modes.push_back(parse_irq_mode(opts.irq).value_or(IrqMode::callback));
+    // The mode is named on each line whenever it is not the default one.
+    bool show_mode = modes.size() > 1 || modes.front() != IrqMode::callback;
+
     std::vector<TestResult> results;
+    for (IrqMode mode : modes)
     for (const auto* t : selected) {
-        results.push_back(run_conformance_test(*t));
+        results.push_back(run_conformance_test(*t, mode));
         const auto& r = results.back();
         if (opts.format == "text") {
-            std::printf("%-4s %2d %-20s %.2fs%s%s\n", to_string(r.verdict), r.number, r.name.c_str(), r.seconds,
+            std::string name = show_mode ? r.name + " [" + to_string(mode) + "]" : r.name;
+            std::printf("%-4s %2d %-20s %.2fs%s%s\n", to_string(r.verdict), r.number, name.c_str(), r.seconds,
                         r.message.empty() ? "" : "  ", r.message.c_str());
             // Guest notes always (they say what a host could not exercise);
             // the console too on failure, to diagnose without a rerun.
@@ -99,6 +109,7 @@ int cmd_test(const TestOptions& opts)
         for (const auto& r : results)
             j["tests"].push_back({{"number", r.number},
                                   {"name", r.name},
+                                  {"irq_mode", to_string(r.irq_mode)},
                                   {"result", to_string(r.verdict)},
                                   {"message", r.message},
                                   {"guest_log", r.log},
@@ -110,7 +121,7 @@ int cmd_test(const TestOptions& opts)
         x << "<testsuite name=\"xenvmm.conformance\" tests=\"" << results.size() << "\" failures=\"" << fail
           << "\" skipped=\"" << skip << "\">\n";
         for (const auto& r : results) {
-            x << "  <testcase classname=\"xenvmm.conf\" name=\"" << xml_escape(r.name) << "\" time=\"" << r.seconds
+            x << "  <testcase classname=\"xenvmm.conf." << to_string(r.irq_mode) << "\" name=\"" << xml_escape(r.name) << "\" time=\"" << r.seconds
               << "\">";
             if (r.verdict == Verdict::fail)
                 x << "<failure message=\"" << xml_escape(r.message) << "\"/>";

@@ -25,11 +25,12 @@ const char* to_string(Verdict v)
     return "?";
 }
 
-TestResult run_conformance_test(const ConformanceTest& test)
+TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode)
 {
     TestResult r;
     r.number = test.number;
     r.name = test.name;
+    r.irq_mode = irq_mode;
     auto start = std::chrono::steady_clock::now();
     auto finish = [&](Verdict v, std::string msg) {
         r.verdict = v;
@@ -38,6 +39,8 @@ TestResult run_conformance_test(const ConformanceTest& test)
         return r;
     };
     if (auto why = host_unsupported_reason())
+        return finish(Verdict::skip, *why);
+    if (auto why = irq_mode_unsupported_reason(irq_mode))
         return finish(Verdict::skip, *why);
     auto image = find_guest_image(test.guest);
     if (!image)
@@ -50,6 +53,7 @@ TestResult run_conformance_test(const ConformanceTest& test)
         cfg.enable_abi_probe = test.abi_probe;
         cfg.watchdog = kWatchdog;
         cfg.on_sync = test.on_sync;
+        cfg.irq_mode = irq_mode;
         auto machine = Machine::create(cfg);
         if (!machine)
             return finish(Verdict::fail, "VM setup: " + machine.error().message);

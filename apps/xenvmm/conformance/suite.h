@@ -32,6 +32,7 @@ const char* to_string(Verdict v);
 struct TestResult {
     int number = 0;
     std::string name;
+    IrqMode irq_mode = IrqMode::callback;
     Verdict verdict = Verdict::fail;
     std::string message;
     double seconds = 0;
@@ -40,6 +41,6 @@ struct TestResult {
 };
 
 const std::vector<ConformanceTest>& conformance_tests();
-TestResult run_conformance_test(const ConformanceTest& test);
+TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode = IrqMode::callback);
 
 }  // namespace xenvmm

@@ -14,7 +14,7 @@ void test_main(void)
     hypercall_init();
     volatile struct shared_info *s = evtchn_setup();
     volatile struct vcpu_info *vi = &s->vcpu_info[0];
-    GUEST_ASSERT_EQ(upcall_setup(UPCALL_VECTOR), 0);
+    GUEST_ASSERT_EQ(upcall_setup_global(UPCALL_VECTOR), 0);
     struct xen_hvm_param hp = {DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, 0};
     GUEST_ASSERT_EQ(HYPERVISOR_hvm_op(HVMOP_get_param, &hp), 0);
     GUEST_ASSERT_EQ(hp.value, HVM_CALLBACK_VECTOR(UPCALL_VECTOR));
@@ -55,7 +55,7 @@ void test_main(void)
     GUEST_ASSERT_EQ(g_upcalls[0], c1);
     GUEST_ASSERT_EQ(vi->evtchn_upcall_pending, 1);
     /* Turning it back on delivers what is pending. */
-    GUEST_ASSERT_EQ(upcall_setup(UPCALL_VECTOR), 0);
+    GUEST_ASSERT_EQ(upcall_setup_global(UPCALL_VECTOR), 0);
     GUEST_ASSERT_EQ(g_upcalls[0], c1 + 1);
     GUEST_ASSERT_EQ(g_port_hits[p], 3);
     GUEST_ASSERT_EQ(guest_sync(1, UPCALL_VECTOR, 0, 0, 0), 0);

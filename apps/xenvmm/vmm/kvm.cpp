@@ -134,6 +134,21 @@ Result<kvm_clock_data> Vm::get_clock() const
     return c;
 }
 
+Result<void> Vm::signal_msi(uint32_t apic_id, uint8_t vector)
+{
+    // xAPIC MSI format: destination id in address bits 19:12 (physical
+    // mode), fixed delivery, edge trigger; level bit 14 set as QEMU does.
+    kvm_msi msi{};
+    msi.address_lo = 0xfee00000u | (apic_id << 12);
+    msi.data = vector | (1u << 14);
+    int r = ::ioctl(m_fd.get(), KVM_SIGNAL_MSI, &msi);
+    if (r < 0)
+        return Error::from_errno("KVM_SIGNAL_MSI");
+    if (r == 0)
+        return Error{"KVM_SIGNAL_MSI: interrupt to APIC " + std::to_string(apic_id) + " was not delivered"};
+    return {};
+}
+
 Result<std::unique_ptr<Vcpu>> Vcpu::create(const Kvm& kvm, Vm& vm, uint32_t id)
 {
     int fd = ::ioctl(vm.fd(), KVM_CREATE_VCPU, static_cast<unsigned long>(id));
@@ -197,6 +212,35 @@ Result<uint64_t> Vcpu::get_msr(uint32_t index) const
         return Error{"KVM_GET_MSRS: MSR " + std::to_string(index) + " not readable (" + std::to_string(r) + ")"};
     std::memcpy(&entry, buf + kFlexHeader, sizeof(entry));
     return entry.data;
+}
+
+Result<void> Vcpu::setup_lapic_for_xen()
+{
+    // Firmware-style LAPIC state (kvmtool does the same): software enabled
+    // (SVR bit 8, spurious vector 0xff), LINT0 unmasked ExtINT so
+    // KVM_INTERRUPT can still inject the global callback vector as an
+    // ExtINT, LINT1 NMI. Offsets are xAPIC register offsets in kvm_lapic_state.
+    constexpr size_t kSvr = 0xf0, kLvt0 = 0x350, kLvt1 = 0x360;
+    constexpr uint32_t kSvrEnable = 0x100 | 0xff, kModeExtint = 0x700, kModeNmi = 0x400;
+    kvm_lapic_state st{};
+    if (::ioctl(m_fd.get(), KVM_GET_LAPIC, &st) < 0)
+        return Error::from_errno("KVM_GET_LAPIC");
+    auto put = [&](size_t off, uint32_t v) { std::memcpy(st.regs + off, &v, sizeof(v)); };
+    put(kSvr, kSvrEnable);
+    put(kLvt0, kModeExtint);
+    put(kLvt1, kModeNmi);
+    if (::ioctl(m_fd.get(), KVM_SET_LAPIC, &st) < 0)
+        return Error::from_errno("KVM_SET_LAPIC");
+    return {};
+}
+
+Result<void> Vcpu::set_mp_state(uint32_t state)
+{
+    kvm_mp_state mp{};
+    mp.mp_state = state;
+    if (::ioctl(m_fd.get(), KVM_SET_MP_STATE, &mp) < 0)
+        return Error::from_errno("KVM_SET_MP_STATE");
+    return {};
 }
 
 Result<uint64_t> Vcpu::tsc_khz() const

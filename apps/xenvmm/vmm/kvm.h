@@ -43,6 +43,9 @@ public:
     Result<void> set_memory_region(uint32_t slot, uint64_t gpa, uint64_t size, void* hva);
     Result<void> set_msr_filter_deny(uint32_t msr);
     Result<kvm_clock_data> get_clock() const;
+    // KVM_SIGNAL_MSI (VM ioctl, any thread): a fixed, edge interrupt of
+    // `vector` to the LAPIC with `apic_id`. Needs an in-kernel LAPIC.
+    Result<void> signal_msi(uint32_t apic_id, uint8_t vector);
 
 private:
     UniqueFd m_fd;
@@ -62,6 +65,9 @@ public:
     Result<void> set_regs(const kvm_regs& regs);
     Result<uint64_t> get_msr(uint32_t index) const;
     Result<uint64_t> tsc_khz() const;
+    // In-kernel LAPIC (split irqchip) only.
+    Result<void> setup_lapic_for_xen();
+    Result<void> set_mp_state(uint32_t state);
 
 private:
     UniqueFd m_fd;

@@ -90,6 +90,42 @@ const char* to_string(StopKind kind)
     return "?";
 }
 
+const char* to_string(IrqMode mode)
+{
+    switch (mode) {
+    case IrqMode::callback:
+        return "callback";
+    case IrqMode::lapic_callback:
+        return "lapic-callback";
+    case IrqMode::lapic_percpu:
+        return "lapic-percpu";
+    }
+    return "?";
+}
+
+std::optional<IrqMode> parse_irq_mode(const std::string& name)
+{
+    for (IrqMode m : kAllIrqModes)
+        if (name == to_string(m))
+            return m;
+    return std::nullopt;
+}
+
+std::optional<std::string> irq_mode_unsupported_reason(IrqMode mode)
+{
+    if (!has_lapic(mode))
+        return std::nullopt;
+    std::string path = kvm_device_path();
+    auto kvm = Kvm::open(path);
+    if (!kvm)
+        return kvm.error().message;
+    if (!kvm->check_extension(KVM_CAP_SPLIT_IRQCHIP))
+        return path + " lacks KVM_CAP_SPLIT_IRQCHIP, needed by --irq " + to_string(mode);
+    if (!kvm->check_extension(KVM_CAP_SIGNAL_MSI))
+        return path + " lacks KVM_CAP_SIGNAL_MSI, needed by --irq " + to_string(mode);
+    return std::nullopt;
+}
+
 std::optional<std::string> host_unsupported_reason()
 {
     std::string path = kvm_device_path();
@@ -134,12 +170,24 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     // P1), so a filter deny is the only reliable trigger.
     TRY(m->m_vm->enable_cap(KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER));
     TRY(m->m_vm->set_msr_filter_deny(xen::kHypercallMsr));
+    // Split irqchip: LAPICs in the kernel, no PIC/IOAPIC (24 would be the
+    // IOAPIC routes reserved for userspace; none are used). Must precede
+    // the vCPUs.
+    if (has_lapic(config.irq_mode))
+        TRY(m->m_vm->enable_cap(KVM_CAP_SPLIT_IRQCHIP, 24));
 
     x86::write_boot_tables(*m->m_mem);
     std::memcpy(m->m_mem->ram() + x86::kImageGpa, config.image.data(), config.image.size());
 
-    for (uint32_t i = 0; i < config.nr_vcpus; ++i)
+    for (uint32_t i = 0; i < config.nr_vcpus; ++i) {
         m->m_vcpus.push_back(TRY(Vcpu::create(*m->m_kvm, *m->m_vm, i)));
+        if (has_lapic(config.irq_mode)) {
+            TRY(m->m_vcpus.back()->setup_lapic_for_xen());
+            // With an in-kernel LAPIC KVM holds APs in wait-for-SIPI; every
+            // vCPU starts in long mode at its entry point here instead.
+            TRY(m->m_vcpus.back()->set_mp_state(KVM_MP_STATE_RUNNABLE));
+        }
+    }
 
     Vcpu& boot = *m->m_vcpus[0];
     uint64_t tsc_khz = TRY(boot.tsc_khz());
@@ -152,12 +200,23 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     xen::DomainConfig dc;
     dc.nr_vcpus = config.nr_vcpus;
     dc.enable_abi_probe = config.enable_abi_probe;
+    dc.percpu_upcall_vector = has_lapic(config.irq_mode);
     m->m_xen = std::make_unique<xen::XenDomain>(*m->m_mem, clock, dc);
     m->m_xen->set_console_echo(config.console_echo);
-    m->m_xen->set_notifier([self](uint32_t v) {
+    m->m_xen->set_notifier([self](uint32_t v, xen::XenDomain::Notify how) {
         self->wake(v);
-        if (static_cast<int>(v) != t_current_vcpu)
+        if (how == xen::XenDomain::Notify::kick && static_cast<int>(v) != t_current_vcpu)
             self->kick(v);
+    });
+    m->m_xen->set_vector_notifier([self](uint32_t v, uint8_t vector) {
+        if (v >= self->m_vcpus.size())
+            return;
+        // APIC id == vCPU id (KVM's default, and CPUID leaf 1 says so).
+        if (auto r = self->m_vm->signal_msi(v, vector); !r) {
+            self->stop(StopKind::vmm_error, "vCPU " + std::to_string(v) + ": " + r.error().message);
+            return;
+        }
+        self->m_msi_signals[v].fetch_add(1, std::memory_order_acq_rel);
     });
     m->m_xen->set_timer_notifier([self] {
         std::lock_guard g(self->m_timer_lock);
@@ -168,7 +227,7 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     auto supported = TRY(m->m_kvm->supported_cpuid());
     for (auto& vcpu : m->m_vcpus) {
         uint32_t id = vcpu->id();
-        TRY(vcpu->set_cpuid(x86::guest_cpuid(supported, id, tsc_khz, clock.scale())));
+        TRY(vcpu->set_cpuid(x86::guest_cpuid(supported, id, tsc_khz, clock.scale(), has_lapic(config.irq_mode))));
         x86::BootInfo bi{};
         bi.magic = x86::kBootMagic;
         bi.vcpu_id = id;
@@ -178,6 +237,7 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
         bi.ram_size = x86::kRamSize;
         uint64_t bi_gpa = x86::kBootInfoGpa + id * sizeof(x86::BootInfo);
         bi.self = bi_gpa;
+        bi.irq_mode = static_cast<uint32_t>(config.irq_mode);
         std::memcpy(m->m_mem->ram() + bi_gpa, &bi, sizeof(bi));
         TRY(x86::setup_long_mode(*vcpu, x86::kImageGpa, x86::stack_top(id), bi_gpa));
     }
@@ -251,8 +311,10 @@ void Machine::inject_upcall(uint32_t id, kvm_run* run)
     // Global callback vector (HVM_PARAM_CALLBACK_IRQ type 2): level-like,
     // injected whenever upcall_pending is set and the guest can take an
     // interrupt, no EOI (KVM's in-kernel version uses ExtINT the same way).
+    // A vCPU with a per-vCPU vector gets its upcalls through the LAPIC
+    // (KVM_SIGNAL_MSI from the domain), never this way.
     uint8_t vec = m_xen->callback_vector();
-    if (!vec || !m_xen->upcall_pending(id)) {
+    if (!vec || m_xen->upcall_vector(id) || !m_xen->upcall_pending(id)) {
         run->request_interrupt_window = 0;
         return;
     }
@@ -260,7 +322,8 @@ void Machine::inject_upcall(uint32_t id, kvm_run* run)
         kvm_interrupt irq{};
         irq.irq = vec;
         // -EEXIST: one is already queued, which is as good.
-        (void)::ioctl(m_vcpus[id]->fd(), KVM_INTERRUPT, &irq);
+        if (::ioctl(m_vcpus[id]->fd(), KVM_INTERRUPT, &irq) == 0)
+            m_vector_injections[id].fetch_add(1, std::memory_order_acq_rel);
         run->request_interrupt_window = 0;
     } else {
         // KVM exits with KVM_EXIT_IRQ_WINDOW_OPEN once IF=1 and no
@@ -541,6 +604,7 @@ void Machine::vcpu_loop(uint32_t id)
             break;
         int r = ::ioctl(vcpu.fd(), KVM_RUN, 0);
         int err = errno;
+        m_run_returns[id].fetch_add(1, std::memory_order_acq_rel);
         leave_gate();
         if (r < 0) {
             if (err == EINTR || err == EAGAIN) {
@@ -580,6 +644,7 @@ void Machine::vcpu_loop(uint32_t id)
             break;
         case KVM_EXIT_IRQ_WINDOW_OPEN:
         case KVM_EXIT_INTR:
+        case KVM_EXIT_IOAPIC_EOI:  // Split irqchip; no IOAPIC routes exist.
             break;
         case KVM_EXIT_SHUTDOWN:
             stop(StopKind::guest_error, "guest triple fault (KVM_EXIT_SHUTDOWN) near rip " + hex(run->s.regs.regs.rip));

@@ -38,12 +38,31 @@ class Machine;
 // the guest in rax; a non-empty *failure fails the run.
 using SyncHandler = std::function<uint64_t(Machine&, const SyncEvent&, std::string* failure)>;
 
+// How upcalls reach the guest (the "interrupt modes" of the suite).
+//  callback:        no in-kernel irqchip; the global callback vector
+//                   (HVM_PARAM_CALLBACK_IRQ) injected with KVM_INTERRUPT,
+//                   HLT exits to the VMM. HVMOP_set_evtchn_upcall_vector
+//                   is -ENOSYS.
+//  lapic_callback:  split irqchip (in-kernel LAPIC); the global vector is
+//                   still injected with KVM_INTERRUPT, as an ExtINT through
+//                   LINT0; the per-vCPU vector is available.
+//  lapic_percpu:    split irqchip, and the guest runtime's upcall_setup()
+//                   registers a per-vCPU vector on every vCPU
+//                   (HVMOP_set_evtchn_upcall_vector): each upcall is a
+//                   KVM_SIGNAL_MSI to the vCPU's LAPIC and needs an EOI.
+enum class IrqMode : uint32_t { callback = 0, lapic_callback = 1, lapic_percpu = 2 };
+const char* to_string(IrqMode mode);
+std::optional<IrqMode> parse_irq_mode(const std::string& name);
+inline constexpr IrqMode kAllIrqModes[] = {IrqMode::callback, IrqMode::lapic_callback, IrqMode::lapic_percpu};
+inline bool has_lapic(IrqMode mode) { return mode != IrqMode::callback; }
+
 struct MachineConfig {
     std::span<const uint8_t> image;
     uint32_t nr_vcpus = 1;
     uint64_t arg = 0;
     bool enable_abi_probe = false;
     bool console_echo = false;
+    IrqMode irq_mode = IrqMode::callback;
     std::chrono::milliseconds watchdog{10000};
     SyncHandler on_sync;
 };
@@ -61,6 +80,8 @@ struct RunOutcome {
 
 // Why the host cannot run guests (missing device or capability), or nullopt.
 std::optional<std::string> host_unsupported_reason();
+// Why the host cannot run this interrupt mode (on top of the above), or nullopt.
+std::optional<std::string> irq_mode_unsupported_reason(IrqMode mode);
 
 class Machine {
 public:
@@ -75,6 +96,17 @@ public:
     uint64_t kvm_clock_ns() const;
     std::optional<std::string> read_guest_string(uint32_t vcpu, uint64_t gva, size_t max) const;
     bool read_guest(uint32_t vcpu, uint64_t gva, void* dst, size_t len) const;
+    IrqMode irq_mode() const { return m_config.irq_mode; }
+    // Returns from KVM_RUN of a vCPU (exits and kicks alike), and per-vCPU
+    // upcall vectors raised with KVM_SIGNAL_MSI: host checks use them to
+    // see which path an event took.
+    uint64_t run_returns(uint32_t vcpu) const { return m_run_returns.at(vcpu).load(std::memory_order_acquire); }
+    uint64_t msi_signals(uint32_t vcpu) const { return m_msi_signals.at(vcpu).load(std::memory_order_acquire); }
+    // Global callback vector injections with KVM_INTERRUPT.
+    uint64_t vector_injections(uint32_t vcpu) const
+    {
+        return m_vector_injections.at(vcpu).load(std::memory_order_acquire);
+    }
 
 private:
     Machine() = default;
@@ -98,6 +130,9 @@ private:
     // Thread ids for kicks, published by each vCPU thread itself so stop()
     // never reads m_threads while run() is still filling it.
     std::array<std::atomic<pthread_t>, 32> m_tids{};
+    std::array<std::atomic<uint64_t>, 32> m_run_returns{};
+    std::array<std::atomic<uint64_t>, 32> m_msi_signals{};
+    std::array<std::atomic<uint64_t>, 32> m_vector_injections{};
     // Parking: a vCPU waiting in SCHEDOP_block/poll, HLT or VCPUOP_down
     // sleeps on its VcpuCtl; the domain's notifier bumps seq under the
     // mutex, so a wake between the check and the wait is never lost.

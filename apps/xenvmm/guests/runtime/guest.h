@@ -24,7 +24,13 @@ struct boot_info {
     uint64_t tss_gva;
     uint64_t ram_size;
     uint64_t self;
+    uint32_t irq_mode; /* IRQ_MODE_* */
+    uint32_t pad;
 };
+/* Interrupt modes (vmm/machine.h IrqMode). In the LAPIC modes the VMM
+ * has enabled each vCPU's in-kernel LAPIC (LINT0 ExtINT) and the runtime
+ * switches it to x2APIC mode at entry, so an EOI is one WRMSR. */
+enum { IRQ_MODE_CALLBACK = 0, IRQ_MODE_LAPIC_CALLBACK = 1, IRQ_MODE_LAPIC_PERCPU = 2 };
 /* This vCPU's boot_info: the VMM points GS.base at it. */
 static inline struct boot_info *this_boot(void)
 {
@@ -250,6 +256,10 @@ struct xen_hvm_param {
     uint32_t index;
     uint64_t value;
 };
+struct xen_hvm_evtchn_upcall_vector {
+    uint32_t vcpu;
+    uint8_t vector;
+};
 struct vcpu_set_singleshot_timer {
     uint64_t timeout_abs_ns;
     uint32_t flags;
@@ -323,8 +333,13 @@ static inline void port_unmask_direct(volatile struct shared_info *s, uint32_t p
 {
     __atomic_fetch_and(&s->evtchn_mask[p / 64], ~(1ull << (p % 64)), __ATOMIC_SEQ_CST);
 }
-/* Upcalls through the global callback vector. upcall_setup() installs the
- * IDT gate and sets HVM_PARAM_CALLBACK_IRQ; the default handler clears
+/* Upcalls. upcall_setup() installs the IDT gate and, by the run's
+ * interrupt mode, either sets the global callback vector
+ * (HVM_PARAM_CALLBACK_IRQ; upcall_setup_global() always does that) or,
+ * in IRQ_MODE_LAPIC_PERCPU, registers the same vector as every vCPU's
+ * per-vCPU upcall vector (HVMOP_set_evtchn_upcall_vector). On a per-vCPU
+ * vector the handler EOIs first, as Linux does, unless g_defer_eoi is
+ * set (then g_eoi_deferred counts the EOIs owed). The default handler clears
  * upcall_pending, walks pending_sel and the pending & ~mask words, clears
  * each port it finds and counts it in g_port_hits (and g_upcalls per vCPU).
  * g_upcall_hook, when set, runs instead and returns 1 to also run the
@@ -352,6 +367,23 @@ void shinfo_read_lock(void);
 void shinfo_read_unlock(void);
 int move_shared_info(uint64_t gfn);
 long upcall_setup(uint8_t vector);
+long upcall_setup_global(uint8_t vector);
+/* HVMOP_set_evtchn_upcall_vector; on success g_upcall_vector_of[vcpu]
+ * records it for the handler's EOI. */
+long set_upcall_vector(uint32_t vcpu, uint8_t vector);
+extern volatile uint8_t g_upcall_vector_of[MAX_GUEST_VCPUS];
+extern volatile int g_defer_eoi;
+extern volatile uint32_t g_eoi_deferred[MAX_GUEST_VCPUS];
+#define MSR_X2APIC_EOI 0x80b
+#define MSR_X2APIC_ISR0 0x810 /* ISR bits 0-31; vector v is in 0x810 + v / 32 */
+#define MSR_X2APIC_IRR0 0x820
+static inline void apic_eoi(void) { __asm__ volatile("wrmsr" ::"c"(MSR_X2APIC_EOI), "a"(0), "d"(0) : "memory"); }
+static inline int apic_bit(uint32_t base_msr, uint8_t vector)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(base_msr + vector / 32));
+    return (int)((lo >> (vector % 32)) & 1);
+}
 static inline volatile struct vcpu_info *my_vcpu_info(void)
 {
     return &g_shinfo->vcpu_info[g_boot->vcpu_id];

@@ -59,6 +59,8 @@ void exception_handler(struct ex_frame *f)
     guest_fail("exception", (int)f->vector, "unexpected guest exception (line = vector)", f->rip, f->error);
 }
 
+extern char spurious_entry[];
+
 void guest_entry(struct boot_info *bi)
 {
     if (bi->magic != 0x31564d4d4e4558ull || this_boot() != bi)
@@ -69,6 +71,16 @@ void guest_entry(struct boot_info *bi)
     for (int i = 0; i < 20; i++)
         set_gate(i, stubs[i], 0);
     set_gate(0x81, user_return, 3);
+    if (bi->irq_mode != IRQ_MODE_CALLBACK) {
+        uint32_t a, b, c, d;
+        cpuid_count(1, 0, &a, &b, &c, &d);
+        if (!(c & (1u << 21)))
+            guest_fail(__FILE__, __LINE__, "LAPIC interrupt mode but CPUID has no x2APIC", c, 0);
+        uint64_t base = 0;
+        if (rdmsr_safe(0x1b, &base) || wrmsr_safe(0x1b, base | (1ull << 11) | (1ull << 10)))
+            guest_fail(__FILE__, __LINE__, "enabling x2APIC mode faulted", base, 0);
+        set_gate(0xff, spurious_entry, 0);
+    }
     struct {
         uint16_t limit;
         uint64_t base;
@@ -287,10 +299,19 @@ volatile uint64_t g_last_upcall_tsc[MAX_GUEST_VCPUS];
 int (*volatile g_upcall_hook)(uint32_t vcpu);
 volatile struct vcpu_info *volatile g_vcpu_info[MAX_GUEST_VCPUS];
 extern char upcall_entry[];
+volatile uint8_t g_upcall_vector_of[MAX_GUEST_VCPUS];
+volatile int g_defer_eoi;
+volatile uint32_t g_eoi_deferred[MAX_GUEST_VCPUS];
 
 void upcall_handler(void)
 {
     uint32_t id = g_boot->vcpu_id;
+    if (g_upcall_vector_of[id]) {
+        if (g_defer_eoi)
+            g_eoi_deferred[id]++;
+        else
+            apic_eoi();
+    }
     g_last_upcall_tsc[id] = rdtsc();
     g_upcalls[id]++;
     if (g_upcall_hook && !g_upcall_hook(id))
@@ -364,8 +385,35 @@ int move_shared_info(uint64_t gfn)
 
 void upcall_gate(uint8_t vector) { set_gate(vector, upcall_entry, 0); }
 
-long upcall_setup(uint8_t vector)
+long upcall_setup_global(uint8_t vector)
 {
     upcall_gate(vector);
     return hvm_set_param(HVM_PARAM_CALLBACK_IRQ, HVM_CALLBACK_VECTOR(vector));
+}
+
+long set_upcall_vector(uint32_t vcpu, uint8_t vector)
+{
+    struct xen_hvm_evtchn_upcall_vector uv = {vcpu, vector};
+    /* Recorded first: an upcall already pending arrives on the target as
+     * soon as the VMM accepts the vector, and its handler must EOI. */
+    uint8_t old = vcpu < MAX_GUEST_VCPUS ? g_upcall_vector_of[vcpu] : 0;
+    if (vcpu < MAX_GUEST_VCPUS && vector >= 0x10)
+        g_upcall_vector_of[vcpu] = vector;
+    long r = HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv);
+    if (r != 0 && vcpu < MAX_GUEST_VCPUS)
+        g_upcall_vector_of[vcpu] = old;
+    return r;
+}
+
+long upcall_setup(uint8_t vector)
+{
+    if (g_boot->irq_mode != IRQ_MODE_LAPIC_PERCPU)
+        return upcall_setup_global(vector);
+    upcall_gate(vector);
+    for (uint32_t v = 0; v < g_boot->nr_vcpus; v++) {
+        long r = set_upcall_vector(v, vector);
+        if (r)
+            return r;
+    }
+    return 0;
 }

@@ -68,7 +68,13 @@ exc_common:
     addq $16, %rsp
     iretq
 
-/* Event-channel upcall (callback vector): no error code, no EOI. */
+/* LAPIC spurious vector (0xff): nothing to do, no EOI. */
+    .global spurious_entry
+spurious_entry:
+    iretq
+
+/* Event-channel upcall: no error code. The handler EOIs when the vector is
+ * a per-vCPU LAPIC one; the global callback vector needs none. */
     .global upcall_entry
 upcall_entry:
     pushq %rax

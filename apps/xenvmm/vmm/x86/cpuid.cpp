@@ -21,7 +21,7 @@ kvm_cpuid_entry2 leaf(uint32_t function, uint32_t index, uint32_t flags, uint32_
 }  // namespace
 
 std::vector<kvm_cpuid_entry2> guest_cpuid(const std::vector<kvm_cpuid_entry2>& supported, uint32_t vcpu_id,
-                                          uint64_t tsc_khz, xen::PvclockScale scale)
+                                          uint64_t tsc_khz, xen::PvclockScale scale, bool percpu_upcall_vector)
 {
     using namespace xen;
     std::vector<kvm_cpuid_entry2> out;
@@ -44,7 +44,10 @@ std::vector<kvm_cpuid_entry2> guest_cpuid(const std::vector<kvm_cpuid_entry2>& s
     out.push_back(leaf(b + 3, 0, kIdx, 0, 0, khz, 0));
     out.push_back(leaf(b + 3, 1, kIdx, 0, 0, scale.mul, static_cast<uint32_t>(static_cast<int32_t>(scale.shift))));
     out.push_back(leaf(b + 3, 2, kIdx, khz, 0, 0, 0));
-    out.push_back(leaf(b + 4, 0, kIdx, kHvmCpuidVcpuIdPresent, vcpu_id, 0, 0));
+    // UPCALL_VECTOR only where HVMOP_set_evtchn_upcall_vector can deliver
+    // (an in-kernel LAPIC), as QEMU ties it to its split irqchip.
+    uint32_t hvm_flags = kHvmCpuidVcpuIdPresent | (percpu_upcall_vector ? kHvmCpuidUpcallVector : 0);
+    out.push_back(leaf(b + 4, 0, kIdx, hvm_flags, vcpu_id, 0, 0));
     return out;
 }
 

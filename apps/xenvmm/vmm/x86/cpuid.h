@@ -12,6 +12,7 @@
 namespace xenvmm::x86 {
 
 std::vector<kvm_cpuid_entry2> guest_cpuid(const std::vector<kvm_cpuid_entry2>& supported, uint32_t vcpu_id,
-                                          uint64_t tsc_khz, xen::PvclockScale scale);
+                                          uint64_t tsc_khz, xen::PvclockScale scale,
+                                          bool percpu_upcall_vector);
 
 }  // namespace xenvmm::x86

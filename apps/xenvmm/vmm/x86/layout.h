@@ -53,6 +53,10 @@ struct BootInfo {
     // Its own address: GS.base of each vCPU points at its boot_info, so a
     // guest finds per-vCPU data with one %gs-relative load.
     uint64_t self;
+    // IrqMode (vmm/machine.h; guest.h mirrors it): how the guest runtime
+    // sets up upcalls.
+    uint32_t irq_mode;
+    uint32_t pad;
 };
 
 }  // namespace xenvmm::x86

@@ -155,6 +155,7 @@ inline constexpr uint32_t kCpuidSigEbx = 0x566e6558;  // "XenV"
 inline constexpr uint32_t kCpuidSigEcx = 0x65584d4d;  // "MMXe"
 inline constexpr uint32_t kCpuidSigEdx = 0x4d4d566e;  // "nVMM"
 inline constexpr uint32_t kHvmCpuidVcpuIdPresent = 1u << 3;
+inline constexpr uint32_t kHvmCpuidUpcallVector = 1u << 6;
 inline constexpr uint32_t kHypercallMsr = 0x40000000;
 
 inline constexpr uint64_t kPageSize = 4096;
@@ -300,6 +301,12 @@ struct XenHvmParam {
     uint64_t value;
 };
 static_assert(sizeof(XenHvmParam) == 16);
+
+struct XenHvmEvtchnUpcallVector {
+    uint32_t vcpu;
+    uint8_t vector;
+};
+static_assert(sizeof(XenHvmEvtchnUpcallVector) == 8);
 
 struct VcpuSetSingleshotTimer {
     uint64_t timeout_abs_ns;

@@ -81,6 +81,8 @@ XenDomain::XenDomain(GuestMemory& mem, XenClock clock, DomainConfig config)
 {
     m_vcpus.resize(std::max<uint32_t>(1, config.nr_vcpus));
     m_ports.resize(kEvtchn2lNrChannels);
+    m_nr_upcall_vectors = static_cast<uint32_t>(m_vcpus.size());
+    m_upcall_vectors = std::make_unique<std::atomic<uint8_t>[]>(m_nr_upcall_vectors);
     uint64_t now = m_clock.now_ns();
     for (uint32_t i = 0; i < m_vcpus.size(); ++i) {
         auto& v = m_vcpus[i];
@@ -514,6 +516,7 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
             __atomic_store_n(&dst->evtchn_pending_sel, ~0ull, __ATOMIC_SEQ_CST);
             __atomic_store_n(&dst->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
             v.vcpu_info_gpa = gpa;
+            assert_upcall_locked(id);
         }
         update_time(id);
         return 0;
@@ -630,6 +633,8 @@ void XenDomain::soft_reset()
         m_ports[p] = {};
     m_callback_param = 0;
     m_callback_vector.store(0, std::memory_order_release);
+    for (uint32_t i = 0; i < m_nr_upcall_vectors; ++i)
+        m_upcall_vectors[i].store(0, std::memory_order_release);
     for (auto& v : m_vcpus) {
         v.virq_port = {};
         v.singleshot_deadline = 0;
@@ -715,7 +720,20 @@ void XenDomain::mark_upcall_locked(uint32_t vcpu, uint32_t word)
         return;
     if (vcpu < m_vcpus.size())
         ++m_vcpus[vcpu].upcall_raises;
-    notify(vcpu);
+    assert_upcall_locked(vcpu);
+}
+
+void XenDomain::assert_upcall_locked(uint32_t vcpu)
+{
+    // Xen's hvm_assert_evtchn_irq(): the per-vCPU vector is an edge on the
+    // LAPIC, raised without the vCPU leaving KVM_RUN (KVM wakes it); the
+    // global vector is level-like and injected by the vCPU loop.
+    if (uint8_t vec = upcall_vector(vcpu); vec && m_vector_notify) {
+        m_vector_notify(vcpu, vec);
+        notify(vcpu, Notify::wake);
+        return;
+    }
+    notify(vcpu, Notify::kick);
 }
 
 void XenDomain::set_pending_locked(uint32_t port)
@@ -727,8 +745,8 @@ void XenDomain::set_pending_locked(uint32_t port)
         return;  // Already pending: coalesced.
     uint32_t vcpu = m_ports[port].vcpu;
     // Pollers wake on a pending port even when it is masked (Xen's
-    // evtchn_check_pollers()).
-    notify(vcpu);
+    // evtchn_check_pollers()); a poller is parked outside KVM_RUN.
+    notify(vcpu, Notify::wake);
     if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & b)
         return;  // Masked: the edge is delivered by EVTCHNOP_unmask.
     mark_upcall_locked(vcpu, w);
@@ -1217,6 +1235,25 @@ int64_t XenDomain::do_hvm_op(const HypercallRequest& req)
         // An upcall already pending is delivered as soon as the vector exists.
         for (uint32_t v = 0; v < m_vcpus.size(); ++v)
             notify(v);
+        return 0;
+    }
+    case kHvmopSetEvtchnUpcallVector: {
+        // Xen's hvmop_set_evtchn_upcall_vector(): any vCPU may set any
+        // vCPU's vector; there is no way back to "none".
+        if (!m_config.percpu_upcall_vector)
+            return -kENOSYS;  // No in-kernel LAPIC to deliver it to.
+        XenHvmEvtchnUpcallVector uv{};
+        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &uv, sizeof(uv)))
+            return -kEFAULT;
+        if (uv.vector < 0x10)
+            return -kEINVAL;
+        if (uv.vcpu >= m_vcpus.size())
+            return -kENOENT;
+        std::lock_guard g(m_lock);
+        m_upcall_vectors[uv.vcpu].store(uv.vector, std::memory_order_release);
+        VcpuInfo* vi = current_vcpu_info(uv.vcpu);
+        if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+            assert_upcall_locked(uv.vcpu);
         return 0;
     }
     default:

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -81,6 +82,9 @@ struct DomainConfig {
     uint32_t nr_vcpus = 1;
     // Answer the arch_7 register-ABI probe (test hcall_abi only).
     bool enable_abi_probe = false;
+    // An in-kernel LAPIC exists, so HVMOP_set_evtchn_upcall_vector (the
+    // per-vCPU upcall vector) is offered; without one it is -ENOSYS.
+    bool percpu_upcall_vector = false;
     size_t console_limit = 1u << 20;
 };
 
@@ -105,8 +109,26 @@ public:
 
     // Called (with the domain lock held, so it must only post and kick)
     // whenever a vCPU may have something new to act on: an upcall became
-    // pending or a port it polls was raised.
-    void set_notifier(std::function<void(uint32_t vcpu)> fn) { m_notify = std::move(fn); }
+    // pending, a port it polls was raised, it was brought up or down.
+    // Notify::wake is enough for a vCPU parked outside KVM_RUN (a poll, or
+    // an upcall already delivered by the per-vCPU vector); Notify::kick
+    // means the vCPU loop must also act before the next KVM_RUN (inject the
+    // global callback vector, park a downed vCPU).
+    enum class Notify { wake, kick };
+    void set_notifier(std::function<void(uint32_t vcpu, Notify how)> fn) { m_notify = std::move(fn); }
+    // Called (domain lock held) on every 0 -> 1 transition of a vCPU's
+    // upcall_pending while the vCPU has a per-vCPU upcall vector: the VMM
+    // raises that vector on the vCPU's LAPIC (KVM_SIGNAL_MSI, any thread).
+    void set_vector_notifier(std::function<void(uint32_t vcpu, uint8_t vector)> fn)
+    {
+        m_vector_notify = std::move(fn);
+    }
+    // HVMOP_set_evtchn_upcall_vector of a vCPU (0 = none: the global
+    // callback vector, if any, is used).
+    uint8_t upcall_vector(uint32_t vcpu) const
+    {
+        return vcpu < m_nr_upcall_vectors ? m_upcall_vectors[vcpu].load(std::memory_order_acquire) : 0;
+    }
     // Raise a VIRQ bound on vcpu (global VIRQs: any vcpu). false if unbound.
     bool raise_virq(uint32_t vcpu, uint32_t virq);
     // Raise a port as EVTCHNOP_send's target would be (host-side tests).
@@ -186,11 +208,14 @@ private:
     }
     int64_t do_set_timer_op(const HypercallRequest& req);
     int64_t do_sched_poll(const HypercallRequest& req);
-    void notify(uint32_t vcpu)
+    void notify(uint32_t vcpu, Notify how = Notify::kick)
     {
         if (m_notify)
-            m_notify(vcpu);
+            m_notify(vcpu, how);
     }
+    // upcall_pending of vcpu just went 0 -> 1 (or was forced to 1): deliver
+    // through its per-vCPU vector, else leave it to the vCPU loop.
+    void assert_upcall_locked(uint32_t vcpu);
 
     int64_t map_shared_info(uint64_t gfn);
     void write_wallclock();
@@ -217,7 +242,10 @@ private:
     std::vector<EvtchnPort> m_ports;
     std::atomic<uint8_t> m_callback_vector{0};
     uint64_t m_callback_param = 0;
-    std::function<void(uint32_t)> m_notify;
+    std::unique_ptr<std::atomic<uint8_t>[]> m_upcall_vectors;
+    uint32_t m_nr_upcall_vectors = 0;
+    std::function<void(uint32_t, Notify)> m_notify;
+    std::function<void(uint32_t, uint8_t)> m_vector_notify;
     std::function<void()> m_timer_notify;
 };
 
