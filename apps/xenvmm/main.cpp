@@ -37,6 +37,9 @@ int main(int argc, char** argv)
     xenvmm::BenchOptions bench;
     auto* bench_cmd = app.add_subcommand("bench", "Hypercall round trip against a bare userspace exit");
     bench_cmd->add_option("--format", bench.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    bench_cmd->add_option("--irq", bench.irq, "Interrupt mode of the event latency part: callback (default), "
+                                              "lapic-callback, lapic-percpu, or all")
+        ->check(CLI::IsMember(irq_modes_all));
     bench_cmd->add_option("--iterations", bench.iterations, "Operations per kind (rounded to blocks of 100)")->check(CLI::Range(100, 1000000));
 
     try {

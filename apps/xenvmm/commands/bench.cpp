@@ -8,6 +8,8 @@
 #include "commands/commands.h"
 #include "guest_images.h"
 #include "vmm/machine.h"
+#include "vmm/x86/layout.h"
+#include "vmm/xen/domain.h"
 
 namespace xenvmm {
 
@@ -104,22 +106,60 @@ std::vector<std::pair<double, size_t>> histogram(const std::vector<double>& us)
     return h;
 }
 
-int bench_events(const BenchOptions& opts, nlohmann::json* json)
+// The VMM's own share, from Machine's exit profile: userspace time per
+// exit (KVM_RUN return to the next KVM_RUN) and the timer thread's
+// lateness in raising each deadline.
+struct VmmShare {
+    Dist bare_exit_us;       // bench-port exits of phase A
+    Dist send_self_us;       // hypercall exits of phase A
+    std::array<Dist, 3> timer_thread_late_us;
+};
+
+int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
 {
     auto image = find_guest_image("bench_events");
     if (!image) {
         std::fprintf(stderr, "xenvmm: the bench_events guest is not embedded\n");
         return kExitUsage;
     }
+    if (auto why = irq_mode_unsupported_reason(mode)) {
+        std::fprintf(stderr, "xenvmm: skip --irq %s: %s\n", to_string(mode), why->c_str());
+        return 0;
+    }
     uint64_t n = std::clamp<uint64_t>(opts.iterations / 50, 100, 80000);
     std::array<std::vector<double>, kEventKinds> us;
+    std::vector<double> vmm_bare, vmm_send;
+    std::array<std::vector<double>, 3> timer_late;
     uint64_t tsc_khz = 0;
     MachineConfig cfg;
     cfg.image = *image;
     cfg.nr_vcpus = 2;
     cfg.arg = n;
+    cfg.irq_mode = mode;
+    cfg.profile = true;
     cfg.watchdog = std::chrono::seconds(300);
     cfg.on_sync = [&](Machine& m, const SyncEvent& ev, std::string* failure) -> uint64_t {
+        tsc_khz = m.xen().clock().tsc_khz();
+        if (ev.stage == 10 || (ev.stage >= 20 && ev.stage < 23)) {
+            (void)m.take_exit_samples(ev.vcpu);  // Start of a bracket.
+            (void)m.take_timer_lateness();
+            return 0;
+        }
+        if (ev.stage == 11) {
+            for (const auto& e : m.take_exit_samples(ev.vcpu)) {
+                double x = static_cast<double>(e.cycles) * 1000.0 / static_cast<double>(tsc_khz);
+                if (e.port == x86::kBenchPort)
+                    vmm_bare.push_back(x);
+                else if (e.port == xen::kHypercallPort)
+                    vmm_send.push_back(x);
+            }
+            return 0;
+        }
+        if (ev.stage >= 30 && ev.stage < 33) {
+            for (uint64_t ns : m.take_timer_lateness())
+                timer_late[ev.stage - 30].push_back(static_cast<double>(ns) / 1000.0);
+            return 0;
+        }
         if (ev.stage != kStageResults)
             return 0;
         std::array<uint64_t, kEventKinds> counts{};
@@ -128,7 +168,6 @@ int bench_events(const BenchOptions& opts, nlohmann::json* json)
             *failure = "bench_events guest reported an unexpected shape";
             return 0;
         }
-        tsc_khz = m.xen().clock().tsc_khz();
         for (size_t k = 0; k < kEventKinds; ++k) {
             if (counts[k] > n) {
                 *failure = "bench_events sample count out of range";
@@ -155,16 +194,23 @@ int bench_events(const BenchOptions& opts, nlohmann::json* json)
     }
     RunOutcome out = machine.value()->run();
     if (out.kind != StopKind::test_pass || us[0].empty()) {
-        std::fprintf(stderr, "xenvmm: bench_events guest failed: %s: %s\n", to_string(out.kind), out.message.c_str());
+        std::fprintf(stderr, "xenvmm: bench_events guest failed (--irq %s): %s: %s\n", to_string(mode),
+                     to_string(out.kind), out.message.c_str());
         return 1;
     }
     std::array<Dist, kEventKinds> d;
     for (size_t k = 0; k < kEventKinds; ++k)
         d[k] = dist_of(us[k]);
+    VmmShare share;
+    share.bare_exit_us = dist_of(vmm_bare);
+    share.send_self_us = dist_of(vmm_send);
+    for (size_t k = 0; k < 3; ++k)
+        share.timer_thread_late_us[k] = dist_of(timer_late[k]);
     double floor = d[0].p50_us;
     auto r = [&](double v) { return floor > 0 ? v / floor : 0.0; };
     if (json) {
-        nlohmann::json& j = (*json)["event_latency"];
+        nlohmann::json j;
+        j["irq_mode"] = to_string(mode);
         j["samples"] = n;
         j["bare_exit_p50_us"] = floor;
         for (size_t k = 0; k < kEventKinds; ++k) {
@@ -182,18 +228,37 @@ int bench_events(const BenchOptions& opts, nlohmann::json* json)
             e["histogram_log2_us"] = h;
             j["kinds"][kEventNames[k].key] = e;
         }
+        auto dj = [](const Dist& x) {
+            return nlohmann::json{{"samples", x.us.size()}, {"p50_us", x.p50_us}, {"p99_us", x.p99_us}};
+        };
+        j["vmm_share"]["bare_exit_userspace"] = dj(share.bare_exit_us);
+        j["vmm_share"]["evtchn_send_self_userspace"] = dj(share.send_self_us);
+        for (size_t k = 0; k < 3; ++k)
+            j["vmm_share"][std::string(kEventNames[3 + k].key) + "_timer_thread"] = dj(share.timer_thread_late_us[k]);
         j["targets"] = {{"evtchn_send_self_p50_vs_bare_exit", 1.2},
                         {"timer_late_p50_vs_bare_exit", 3.0},
                         {"timer_late_p99_vs_bare_exit", 20.0}};
+        (*json)["event_latency_by_irq_mode"][to_string(mode)] = j;
+        if (!json->contains("event_latency"))
+            (*json)["event_latency"] = j;
         return 0;
     }
-    std::printf("\nevent and timer latency, one VM run, 2 vCPUs, %llu samples (10 ms timer: %zu)\n",
-                static_cast<unsigned long long>(n), d[5].us.size());
+    std::printf("\nevent and timer latency, --irq %s, one VM run, 2 vCPUs, %llu samples (10 ms timer: %zu)\n",
+                to_string(mode), static_cast<unsigned long long>(n), d[5].us.size());
     std::printf("%-40s %9s %9s %9s %9s %9s\n", "operation", "p50 us", "p99 us", "max us", "p50/bare", "p99/bare");
     for (size_t k = 0; k < kEventKinds; ++k)
         std::printf("%-40s %9.2f %9.2f %9.2f %9.2f %9.2f\n", kEventNames[k].label, d[k].p50_us, d[k].p99_us,
                     d[k].max_us, r(d[k].p50_us), r(d[k].p99_us));
     std::printf("targets: send-to-self p50/bare <= 1.2; timer lateness p50/bare < 3, p99/bare < 20\n");
+    std::printf("\nVMM share (userspace time per exit; timer thread lateness)   p50 us    p99 us  p50 share\n");
+    auto share_line = [&](const char* label, const Dist& x, double total) {
+        std::printf("  %-57s %8.2f %9.2f %9.2f\n", label, x.p50_us, x.p99_us, total > 0 ? x.p50_us / total : 0.0);
+    };
+    share_line("bare exit: VMM userspace", share.bare_exit_us, d[0].p50_us);
+    share_line("send to self: VMM userspace (dispatch + injection)", share.send_self_us, d[1].p50_us);
+    for (size_t k = 0; k < 3; ++k)
+        share_line((std::string(kEventNames[3 + k].label) + ": timer thread").c_str(), share.timer_thread_late_us[k],
+                   d[3 + k].p50_us);
     for (size_t k = 1; k < kEventKinds; ++k) {
         std::printf("\nhistogram: %s (log2 buckets, us)\n", kEventNames[k].label);
         auto h = histogram(d[k].us);
@@ -206,6 +271,19 @@ int bench_events(const BenchOptions& opts, nlohmann::json* json)
                         std::string(h[i].second * 50 / peak, '#').c_str());
         }
     }
+    return 0;
+}
+
+int bench_events_all(const BenchOptions& opts, nlohmann::json* json)
+{
+    std::vector<IrqMode> modes;
+    if (opts.irq == "all")
+        modes.assign(std::begin(kAllIrqModes), std::end(kAllIrqModes));
+    else
+        modes.push_back(parse_irq_mode(opts.irq).value_or(IrqMode::callback));
+    for (IrqMode mode : modes)
+        if (int rc = bench_events(opts, mode, json))
+            return rc;
     return 0;
 }
 
@@ -276,7 +354,7 @@ int cmd_bench(const BenchOptions& opts)
         j["ratio_inline_hypercall_vs_bare_exit"] = inline_ratio;
         j["ratio_inline_hypercall_vs_same_code_bare_exit"] = inline_vmm_ratio;
         j["target_ratio"] = 1.15;
-        if (int rc = bench_events(opts, &j))
+        if (int rc = bench_events_all(opts, &j))
             return rc;
         std::cout << j.dump(2) << "\n";
         return 0;
@@ -292,7 +370,7 @@ int cmd_bench(const BenchOptions& opts)
     std::printf("ratio hypercall / same code to the bare port (median):   %.3f (VMM overhead)\n", page_vmm_ratio);
     std::printf("ratio inline hypercall / bare exit (median):             %.3f\n", inline_ratio);
     std::printf("ratio inline hypercall / same code, bare port (median):  %.3f (VMM overhead)\n", inline_vmm_ratio);
-    return bench_events(opts, nullptr);
+    return bench_events_all(opts, nullptr);
 }
 
 }  // namespace xenvmm

@@ -37,6 +37,8 @@ int cmd_test(const TestOptions& opts);
 struct BenchOptions {
     std::string format = "text";
     uint32_t iterations = 100000;
+    // Interrupt mode(s) of the event and timer latency part, or "all".
+    std::string irq = "callback";
 };
 int cmd_bench(const BenchOptions& opts);
 

@@ -353,6 +353,11 @@ void Machine::timer_loop()
         uint64_t deadline = m_xen->next_timer_deadline();
         uint64_t now = m_xen->clock().now_ns();
         if (deadline && deadline <= now) {
+            if (m_config.profile) {
+                std::lock_guard g(m_profile_lock);
+                if (m_timer_lateness.size() < kMaxProfileSamples)
+                    m_timer_lateness.push_back(now - deadline);
+            }
             m_xen->run_timers(now);
             lk.lock();
             continue;
@@ -419,6 +424,21 @@ Result<void> Machine::apply_slots(const std::vector<MemSlot>& layout)
         m_live_slots.push_back(s.id);
     }
     return {};
+}
+
+std::vector<Machine::ExitSample> Machine::take_exit_samples(uint32_t vcpu)
+{
+    std::vector<ExitSample> out;
+    out.swap(m_exit_samples.at(vcpu));
+    return out;
+}
+
+std::vector<uint64_t> Machine::take_timer_lateness()
+{
+    std::lock_guard g(m_profile_lock);
+    std::vector<uint64_t> out;
+    out.swap(m_timer_lateness);
+    return out;
 }
 
 uint64_t Machine::kvm_clock_ns() const
@@ -596,14 +616,27 @@ void Machine::vcpu_loop(uint32_t id)
     run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
     m_xen->update_time(id);
     m_xen->set_runstate(id, xen::kRunstateRunning);
+    // Profiling: the port and TSC of the last I/O exit, closed right
+    // before the next KVM_RUN so injection work counts as the VMM's.
+    int profiled_port = -1;
+    uint64_t exit_tsc = 0;
     while (!m_stop.load(std::memory_order_acquire)) {
         if (!park_down(id))
             break;
         inject_upcall(id, run);
         if (!enter_gate())
             break;
+        if (profiled_port >= 0) {
+            if (m_exit_samples[id].size() < kMaxProfileSamples)
+                m_exit_samples[id].push_back({static_cast<uint16_t>(profiled_port), __rdtsc() - exit_tsc});
+            profiled_port = -1;
+        }
         int r = ::ioctl(vcpu.fd(), KVM_RUN, 0);
         int err = errno;
+        if (m_config.profile && r == 0 && run->exit_reason == KVM_EXIT_IO) {
+            exit_tsc = __rdtsc();
+            profiled_port = run->io.port;
+        }
         m_run_returns[id].fetch_add(1, std::memory_order_acq_rel);
         leave_gate();
         if (r < 0) {

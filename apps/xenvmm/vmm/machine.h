@@ -65,6 +65,10 @@ struct MachineConfig {
     IrqMode irq_mode = IrqMode::callback;
     std::chrono::milliseconds watchdog{10000};
     SyncHandler on_sync;
+    // Benchmarks: record the VMM's own time per port I/O exit (KVM_RUN
+    // return to the next KVM_RUN, TSC cycles) and the timer thread's
+    // lateness in firing each deadline.
+    bool profile = false;
 };
 
 enum class StopKind { none, shutdown, test_pass, test_fail, test_skip, watchdog, guest_error, vmm_error };
@@ -89,6 +93,17 @@ public:
     ~Machine();
 
     RunOutcome run();
+
+    struct ExitSample {
+        uint16_t port;
+        uint64_t cycles;
+    };
+    // Profiled exits of one vCPU since the last call. Only from that
+    // vCPU's own thread (its sync handler): the samples are not locked.
+    std::vector<ExitSample> take_exit_samples(uint32_t vcpu);
+    // Timer thread lateness (ns of Xen time past each deadline it fired)
+    // since the last call.
+    std::vector<uint64_t> take_timer_lateness();
 
     xen::XenDomain& xen() { return *m_xen; }
     GuestMemory& memory() { return *m_mem; }
@@ -133,6 +148,10 @@ private:
     std::array<std::atomic<uint64_t>, 32> m_run_returns{};
     std::array<std::atomic<uint64_t>, 32> m_msi_signals{};
     std::array<std::atomic<uint64_t>, 32> m_vector_injections{};
+    static constexpr size_t kMaxProfileSamples = 1u << 20;
+    std::array<std::vector<ExitSample>, 32> m_exit_samples;
+    std::mutex m_profile_lock;
+    std::vector<uint64_t> m_timer_lateness;
     // Parking: a vCPU waiting in SCHEDOP_block/poll, HLT or VCPUOP_down
     // sleeps on its VcpuCtl; the domain's notifier bumps seq under the
     // mutex, so a wake between the check and the wait is never lost.
