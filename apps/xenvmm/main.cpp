@@ -21,6 +21,11 @@ int main(int argc, char** argv)
     const std::vector<std::string> irq_modes = {"callback", "lapic-callback", "lapic-percpu"};
     run_cmd->add_option("--irq", run.irq, "Interrupt mode: callback (default), lapic-callback or lapic-percpu")
         ->check(CLI::IsMember(irq_modes));
+    const std::vector<std::string> xen_kernel_modes = {"none", "auto"};
+    run_cmd->add_option("--xen-kernel", run.xen_kernel,
+                        "none (default): all Xen emulation in userspace; auto: use the kernel's hypercall "
+                        "intercept where KVM_CAP_XEN_HVM offers it")
+        ->check(CLI::IsMember(xen_kernel_modes));
 
     xenvmm::TestOptions test;
     auto* test_cmd = app.add_subcommand("test", "Run the conformance suite");
@@ -40,6 +45,9 @@ int main(int argc, char** argv)
     bench_cmd->add_option("--irq", bench.irq, "Interrupt mode of the event latency part: callback (default), "
                                               "lapic-callback, lapic-percpu, or all")
         ->check(CLI::IsMember(irq_modes_all));
+    test_cmd->add_option("--xen-kernel", test.xen_kernel,
+                         "none (default) or auto (the kernel's hypercall intercept where offered)")
+        ->check(CLI::IsMember(xen_kernel_modes));
     bench_cmd->add_option("--iterations", bench.iterations, "Operations per kind (rounded to blocks of 100)")->check(CLI::Range(100, 1000000));
 
     try {

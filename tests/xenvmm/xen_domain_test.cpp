@@ -5,6 +5,7 @@
 #include <cstring>
 #include <thread>
 
+#include "vmm/machine.h"
 #include "vmm/memory.h"
 #include "vmm/x86/paging.h"
 #include "vmm/xen/domain.h"
@@ -328,4 +329,40 @@ TEST_CASE("Event channels: concurrent sends, masks and unmasks leave no event st
     }
     // How many the receiver consumed depends on scheduling; not asserted.
     (void)handled;
+}
+
+TEST_CASE("A KVM_EXIT_XEN hypercall becomes the dispatcher's request")
+{
+    // The kernel intercept path (--xen-kernel auto) cannot run on hosts
+    // without KVM_CAP_XEN_HVM; its translation is checked here.
+    kvm_xen_exit e{};
+    e.type = KVM_EXIT_XEN_HCALL;
+    e.u.hcall.longmode = 1;
+    e.u.hcall.cpl = 0;
+    e.u.hcall.input = 0x100000020ull;  // High bits survive in long mode.
+    for (uint64_t i = 0; i < 6; ++i)
+        e.u.hcall.params[i] = 0xffffffff00000000ull | i;
+    x86::PagingState paging{1, 2, 3, 4};
+    auto req = request_from_xen_exit(3, e, paging);
+    CHECK(req.vcpu == 3);
+    CHECK(req.long_mode);
+    CHECK(req.cpl == 0);
+    CHECK(req.nr == 0x100000020ull);
+    CHECK(req.args[5] == (0xffffffff00000000ull | 5));
+    CHECK(req.paging.cr3 == 2);
+
+    // 32-bit callers: number and arguments are 32-bit values.
+    e.u.hcall.longmode = 0;
+    e.u.hcall.cpl = 3;
+    req = request_from_xen_exit(0, e, paging);
+    CHECK_FALSE(req.long_mode);
+    CHECK(req.cpl == 3);
+    CHECK(req.nr == 0x20);
+    CHECK(req.args[0] == 0);
+    CHECK(req.args[1] == 1);
+
+    // The dispatcher answers it as it would a port exit: CPL 3 -> -EPERM.
+    Fixture f;
+    req.paging = f.paging;
+    CHECK(f.dom->dispatch(req) == -xen::kEPERM);
 }

@@ -6,6 +6,7 @@
 
 #include "commands/commands.h"
 #include "vmm/kvm.h"
+#include "vmm/machine.h"
 
 namespace xenvmm {
 
@@ -74,10 +75,17 @@ int cmd_caps(const CapsOptions& opts)
         if (xen & (1 << bit))
             flags.push_back(name);
     j["xen_hvm_flags"] = flags;
+    // With --xen-kernel auto, the hypercall page MSR and the intercept go
+    // to the kernel when both are offered; nothing else is routed.
+    bool hcall_routable = (xen & kXenKernelHcallFlags) == kXenKernelHcallFlags;
+    auto path_with_auto = [&](const FeatureRow& f) {
+        return hcall_routable && (f.kernel_flag == 0 || f.kernel_flag == 1) ? "kernel" : "userspace";
+    };
     for (const auto& f : kFeatures) {
         nlohmann::json row;
         row["feature"] = f.feature;
         row["path"] = "userspace";
+        row["path_with_xen_kernel_auto"] = path_with_auto(f);
         bool kernel = f.kernel_flag >= 0 && (xen & (1 << f.kernel_flag));
         row["kernel_offers"] = kernel;
         j["features"].push_back(row);
@@ -92,11 +100,11 @@ int cmd_caps(const CapsOptions& opts)
     std::printf("  KVM_CAP_XEN_HVM flags:       %s\n", flags.empty() ? "(none)" : "");
     for (const auto& f : flags)
         std::printf("    %s\n", f.c_str());
-    std::printf("\nXen features (path taken):\n");
+    std::printf("\nXen features (path taken by default; with --xen-kernel auto):\n");
     for (const auto& f : kFeatures) {
         bool kernel = f.kernel_flag >= 0 && (xen & (1 << f.kernel_flag));
-        std::printf("  %-58s userspace%s\n", f.feature,
-                    kernel ? " (kernel acceleration available; routing to it is part 2)" : "");
+        std::printf("  %-58s userspace; %s%s\n", f.feature, path_with_auto(f),
+                    kernel && std::string(path_with_auto(f)) == "userspace" ? " (kernel offers it, not routed)" : "");
     }
     return 0;
 }

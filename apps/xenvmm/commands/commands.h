@@ -22,6 +22,7 @@ struct RunOptions {
     uint64_t arg = 0;
     uint32_t timeout_s = 30;
     std::string irq = "callback";
+    std::string xen_kernel = "none";
 };
 int cmd_run(const RunOptions& opts);
 
@@ -31,6 +32,7 @@ struct TestOptions {
     bool list = false;
     // One interrupt mode (see IrqMode in vmm/machine.h) or "all".
     std::string irq = "callback";
+    std::string xen_kernel = "none";
 };
 int cmd_test(const TestOptions& opts);
 

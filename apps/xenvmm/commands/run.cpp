@@ -69,6 +69,7 @@ int cmd_run(const RunOptions& opts)
     cfg.arg = opts.arg;
     cfg.console_echo = true;
     cfg.irq_mode = parse_irq_mode(opts.irq).value_or(IrqMode::callback);
+    cfg.xen_kernel = opts.xen_kernel == "auto" ? XenKernel::automatic : XenKernel::none;
     if (auto why = irq_mode_unsupported_reason(cfg.irq_mode)) {
         std::fprintf(stderr, "xenvmm: skip: %s\n", why->c_str());
         return kExitSkip;

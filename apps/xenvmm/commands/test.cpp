@@ -79,10 +79,23 @@ int cmd_test(const TestOptions& opts)
     // The mode is named on each line whenever it is not the default one.
     bool show_mode = modes.size() > 1 || modes.front() != IrqMode::callback;
 
+    XenKernel xen_kernel = opts.xen_kernel == "auto" ? XenKernel::automatic : XenKernel::none;
+    if (xen_kernel == XenKernel::automatic && opts.format == "text") {
+        // Say which path the run takes, so a parity run on a kernel without
+        // the capability is not mistaken for one.
+        auto kvm = Kvm::open(kvm_device_path());
+        int flags = kvm ? kvm->check_extension(KVM_CAP_XEN_HVM) : 0;
+        if ((flags & kXenKernelHcallFlags) == kXenKernelHcallFlags)
+            std::printf("hypercalls: kernel intercept (KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL), userspace dispatcher\n");
+        else
+            std::printf("hypercalls: userspace only: KVM_CAP_XEN_HVM flags 0x%x lack HYPERCALL_MSR|INTERCEPT_HCALL\n",
+                        static_cast<unsigned>(flags));
+    }
+
     std::vector<TestResult> results;
     for (IrqMode mode : modes)
     for (const auto* t : selected) {
-        results.push_back(run_conformance_test(*t, mode));
+        results.push_back(run_conformance_test(*t, mode, xen_kernel));
         const auto& r = results.back();
         if (opts.format == "text") {
             std::string name = show_mode ? r.name + " [" + to_string(mode) + "]" : r.name;

@@ -25,7 +25,7 @@ const char* to_string(Verdict v)
     return "?";
 }
 
-TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode)
+TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode, XenKernel xen_kernel)
 {
     TestResult r;
     r.number = test.number;
@@ -54,6 +54,7 @@ TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode)
         cfg.watchdog = kWatchdog;
         cfg.on_sync = test.on_sync;
         cfg.irq_mode = irq_mode;
+        cfg.xen_kernel = xen_kernel;
         auto machine = Machine::create(cfg);
         if (!machine)
             return finish(Verdict::fail, "VM setup: " + machine.error().message);

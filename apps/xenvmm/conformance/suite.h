@@ -41,6 +41,7 @@ struct TestResult {
 };
 
 const std::vector<ConformanceTest>& conformance_tests();
-TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode = IrqMode::callback);
+TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode = IrqMode::callback,
+                                XenKernel xen_kernel = XenKernel::none);
 
 }  // namespace xenvmm

@@ -165,11 +165,23 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
         [self](const std::vector<MemSlot>&, const std::vector<MemSlot>& layout) { return self->apply_slots(layout); });
     TRY(m->apply_slots(m->m_mem->layout()));
 
-    // The hypercall-page MSR must reach userspace. KVM's Hyper-V code would
-    // swallow a write to 0x40000000 before an "unknown MSR" exit (pitfall
-    // P1), so a filter deny is the only reliable trigger.
-    TRY(m->m_vm->enable_cap(KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER));
-    TRY(m->m_vm->set_msr_filter_deny(xen::kHypercallMsr));
+    if (config.xen_kernel == XenKernel::automatic &&
+        (m->m_kvm->check_extension(KVM_CAP_XEN_HVM) & kXenKernelHcallFlags) == kXenKernelHcallFlags) {
+        // The kernel writes its own hypercall page (vmcall/vmmcall stubs)
+        // on the MSR write and exits with KVM_EXIT_XEN per hypercall.
+        kvm_xen_hvm_config xc{};
+        xc.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL;
+        xc.msr = xen::kHypercallMsr;
+        if (::ioctl(m->m_vm->fd(), KVM_XEN_HVM_CONFIG, &xc) < 0)
+            return Error::from_errno("KVM_XEN_HVM_CONFIG");
+        m->m_kernel_hcall = true;
+    } else {
+        // The hypercall-page MSR must reach userspace. KVM's Hyper-V code
+        // would swallow a write to 0x40000000 before an "unknown MSR" exit
+        // (pitfall P1), so a filter deny is the only reliable trigger.
+        TRY(m->m_vm->enable_cap(KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER));
+        TRY(m->m_vm->set_msr_filter_deny(xen::kHypercallMsr));
+    }
     // Split irqchip: LAPICs in the kernel, no PIC/IOAPIC (24 would be the
     // IOAPIC routes reserved for userspace; none are used). Must precede
     // the vCPUs.
@@ -548,6 +560,41 @@ void Machine::handle_test_port(uint32_t id, kvm_run* run, uint32_t cmd)
     stop(StopKind::guest_error, "unknown test-port command " + std::to_string(cmd));
 }
 
+xen::HypercallRequest request_from_xen_exit(uint32_t vcpu, const kvm_xen_exit& exit, const x86::PagingState& paging)
+{
+    // KVM has already read the registers of the guest's mode (rdi, rsi,
+    // rdx, r10, r8, r9 or ebx, ecx, edx, esi, edi, ebp) and its CPL.
+    xen::HypercallRequest req;
+    req.vcpu = vcpu;
+    req.long_mode = exit.u.hcall.longmode != 0;
+    req.cpl = static_cast<int>(exit.u.hcall.cpl);
+    req.paging = paging;
+    req.nr = req.long_mode ? exit.u.hcall.input : static_cast<uint32_t>(exit.u.hcall.input);
+    for (size_t i = 0; i < req.args.size(); ++i)
+        req.args[i] = req.long_mode ? exit.u.hcall.params[i] : static_cast<uint32_t>(exit.u.hcall.params[i]);
+    return req;
+}
+
+bool Machine::run_hypercall(uint32_t id, const xen::HypercallRequest& req, int64_t* ret)
+{
+    *ret = m_xen->dispatch(req);
+    if (auto kind = m_xen->take_wait(id); kind != xen::WaitKind::none) {
+        m_xen->set_runstate(id, xen::kRunstateBlocked);
+        uint64_t deadline = kind == xen::WaitKind::poll ? m_xen->poll_deadline(id) : 0;
+        park(id, [this, id, kind] { return m_xen->wait_done(id, kind); }, deadline);
+        m_xen->set_runstate(id, xen::kRunstateRunning);
+    }
+    if (auto reason = m_xen->shutdown_reason()) {
+        {
+            std::lock_guard g(m_outcome_lock);
+            m_outcome.shutdown_reason = *reason;
+        }
+        stop(StopKind::shutdown, "SCHEDOP_shutdown reason " + std::to_string(*reason));
+        return false;
+    }
+    return true;
+}
+
 bool Machine::handle_io(uint32_t id, kvm_run* run)
 {
     auto& io = run->io;
@@ -576,26 +623,13 @@ bool Machine::handle_io(uint32_t id, kvm_run* run)
                         static_cast<uint32_t>(regs.rdx), static_cast<uint32_t>(regs.rsi),
                         static_cast<uint32_t>(regs.rdi), static_cast<uint32_t>(regs.rbp)};
         }
-        int64_t ret = m_xen->dispatch(req);
+        int64_t ret = 0;
+        bool running = run_hypercall(id, req, &ret);
         // The result goes back through sync regs (one exit, no SET_REGS).
         // RIP stays untouched: KVM skips the OUT on re-entry.
         regs.rax = static_cast<uint64_t>(ret);
         run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-        if (auto kind = m_xen->take_wait(id); kind != xen::WaitKind::none) {
-            m_xen->set_runstate(id, xen::kRunstateBlocked);
-            uint64_t deadline = kind == xen::WaitKind::poll ? m_xen->poll_deadline(id) : 0;
-            park(id, [this, id, kind] { return m_xen->wait_done(id, kind); }, deadline);
-            m_xen->set_runstate(id, xen::kRunstateRunning);
-        }
-        if (auto reason = m_xen->shutdown_reason()) {
-            {
-                std::lock_guard g(m_outcome_lock);
-                m_outcome.shutdown_reason = *reason;
-            }
-            stop(StopKind::shutdown, "SCHEDOP_shutdown reason " + std::to_string(*reason));
-            return false;
-        }
-        return true;
+        return running;
     }
     if (io.port == x86::kBenchPort)
         return true;
@@ -651,6 +685,18 @@ void Machine::vcpu_loop(uint32_t id)
         switch (run->exit_reason) {
         case KVM_EXIT_IO:
             handle_io(id, run);
+            break;
+        case KVM_EXIT_XEN:
+            // Only with XenKernel::automatic on a kernel that has it: the
+            // same dispatcher, the result through kvm_run (KVM sets rax and
+            // skips the vmcall on re-entry).
+            if (run->xen.type == KVM_EXIT_XEN_HCALL) {
+                int64_t ret = 0;
+                run_hypercall(id, request_from_xen_exit(id, run->xen, paging_of(id)), &ret);
+                run->xen.u.hcall.result = static_cast<uint64_t>(ret);
+            } else {
+                stop(StopKind::vmm_error, "unknown KVM_EXIT_XEN type " + std::to_string(run->xen.type));
+            }
             break;
         case KVM_EXIT_X86_WRMSR: {
             bool lm = run->s.regs.sregs.efer & kEferLma;

@@ -56,6 +56,20 @@ std::optional<IrqMode> parse_irq_mode(const std::string& name);
 inline constexpr IrqMode kAllIrqModes[] = {IrqMode::callback, IrqMode::lapic_callback, IrqMode::lapic_percpu};
 inline bool has_lapic(IrqMode mode) { return mode != IrqMode::callback; }
 
+// Which Xen features go to the kernel's own Xen support (KVM_CAP_XEN_HVM).
+//  none: everything in userspace (the only mode this project's machines
+//        can run: their kernels lack CONFIG_KVM_XEN).
+//  auto: whatever the kernel offers that xenvmm routes today, which is the
+//        hypercall intercept: KVM writes the hypercall page on the MSR
+//        write (HYPERCALL_MSR) and turns each hypercall into a
+//        KVM_EXIT_XEN (INTERCEPT_HCALL) for the same dispatcher. Everything
+//        else stays in userspace.
+enum class XenKernel : uint32_t { none = 0, automatic = 1 };
+// KVM_CAP_XEN_HVM flags needed for the hypercall intercept.
+inline constexpr int kXenKernelHcallFlags = KVM_XEN_HVM_CONFIG_HYPERCALL_MSR | KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL;
+// A KVM_EXIT_XEN hypercall as the dispatcher's request.
+xen::HypercallRequest request_from_xen_exit(uint32_t vcpu, const kvm_xen_exit& exit, const x86::PagingState& paging);
+
 struct MachineConfig {
     std::span<const uint8_t> image;
     uint32_t nr_vcpus = 1;
@@ -63,6 +77,7 @@ struct MachineConfig {
     bool enable_abi_probe = false;
     bool console_echo = false;
     IrqMode irq_mode = IrqMode::callback;
+    XenKernel xen_kernel = XenKernel::none;
     std::chrono::milliseconds watchdog{10000};
     SyncHandler on_sync;
     // Benchmarks: record the VMM's own time per port I/O exit (KVM_RUN
@@ -112,6 +127,9 @@ public:
     std::optional<std::string> read_guest_string(uint32_t vcpu, uint64_t gva, size_t max) const;
     bool read_guest(uint32_t vcpu, uint64_t gva, void* dst, size_t len) const;
     IrqMode irq_mode() const { return m_config.irq_mode; }
+    // True when hypercalls arrive as KVM_EXIT_XEN (XenKernel::automatic on
+    // a kernel with kXenKernelHcallFlags).
+    bool kernel_hypercalls() const { return m_kernel_hcall; }
     // Returns from KVM_RUN of a vCPU (exits and kicks alike), and per-vCPU
     // upcall vectors raised with KVM_SIGNAL_MSI: host checks use them to
     // see which path an event took.
@@ -129,6 +147,10 @@ private:
     void vcpu_loop(uint32_t id);
     void stop(StopKind kind, std::string message);
     bool handle_io(uint32_t id, kvm_run* run);
+    // Dispatch, then the wait or shutdown the call asked for. false when
+    // the VM stopped.
+    bool run_hypercall(uint32_t id, const xen::HypercallRequest& req, int64_t* ret);
+    bool m_kernel_hcall = false;
     void handle_test_port(uint32_t id, kvm_run* run, uint32_t cmd);
     x86::PagingState paging_of(uint32_t id) const;
 
