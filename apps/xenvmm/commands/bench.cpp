@@ -276,12 +276,7 @@ int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
 
 int bench_events_all(const BenchOptions& opts, nlohmann::json* json)
 {
-    std::vector<IrqMode> modes;
-    if (opts.irq == "all")
-        modes.assign(std::begin(kAllIrqModes), std::end(kAllIrqModes));
-    else
-        modes.push_back(parse_irq_mode(opts.irq).value_or(IrqMode::callback));
-    for (IrqMode mode : modes)
+    for (IrqMode mode : irq_modes_named(opts.irq))
         if (int rc = bench_events(opts, mode, json))
             return rc;
     return 0;

@@ -71,11 +71,7 @@ int cmd_test(const TestOptions& opts)
         return 0;
     }
 
-    std::vector<IrqMode> modes;
-    if (opts.irq == "all")
-        modes.assign(std::begin(kAllIrqModes), std::end(kAllIrqModes));
-    else
-        modes.push_back(parse_irq_mode(opts.irq).value_or(IrqMode::callback));
+    std::vector<IrqMode> modes = irq_modes_named(opts.irq);
     // The mode is named on each line whenever it is not the default one.
     bool show_mode = modes.size() > 1 || modes.front() != IrqMode::callback;
 
@@ -92,9 +88,12 @@ int cmd_test(const TestOptions& opts)
                         static_cast<unsigned>(flags));
     }
 
-    std::vector<TestResult> results;
+    std::vector<std::pair<IrqMode, const ConformanceTest*>> runs;
     for (IrqMode mode : modes)
-    for (const auto* t : selected) {
+        for (const auto* t : selected)
+            runs.emplace_back(mode, t);
+    std::vector<TestResult> results;
+    for (auto [mode, t] : runs) {
         results.push_back(run_conformance_test(*t, mode, xen_kernel));
         const auto& r = results.back();
         if (opts.format == "text") {

@@ -111,6 +111,13 @@ std::optional<IrqMode> parse_irq_mode(const std::string& name)
     return std::nullopt;
 }
 
+std::vector<IrqMode> irq_modes_named(const std::string& name)
+{
+    if (name == "all")
+        return {std::begin(kAllIrqModes), std::end(kAllIrqModes)};
+    return {parse_irq_mode(name).value_or(IrqMode::callback)};
+}
+
 std::optional<std::string> irq_mode_unsupported_reason(IrqMode mode)
 {
     if (!has_lapic(mode))

@@ -55,6 +55,8 @@ const char* to_string(IrqMode mode);
 std::optional<IrqMode> parse_irq_mode(const std::string& name);
 inline constexpr IrqMode kAllIrqModes[] = {IrqMode::callback, IrqMode::lapic_callback, IrqMode::lapic_percpu};
 inline bool has_lapic(IrqMode mode) { return mode != IrqMode::callback; }
+// The modes a CLI value names: one mode, or every mode for "all".
+std::vector<IrqMode> irq_modes_named(const std::string& name);
 
 // Which Xen features go to the kernel's own Xen support (KVM_CAP_XEN_HVM).
 //  none: everything in userspace (the only mode this project's machines
