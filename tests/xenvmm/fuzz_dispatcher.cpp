@@ -107,9 +107,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     xen::XenClock clock(&tsc, 1 + in.u64() % 5000000, in.u64() >> 8, in.u64() >> 8, in.u64() >> 8);
     xen::DomainConfig cfg;
     cfg.nr_vcpus = 1 + (in.u8() & 3);
-    cfg.enable_abi_probe = in.u8() & 1;
+    uint8_t flags = in.u8();
+    cfg.enable_abi_probe = flags & 1;
+    cfg.percpu_upcall_vector = flags & 2;
     cfg.console_limit = 4096;
     xen::XenDomain dom(mem, clock, cfg);
+    // A per-vCPU vector is only ever raised for a real vCPU, with a vector
+    // the op accepted, and only when a LAPIC exists.
+    dom.set_vector_notifier([&](uint32_t v, uint8_t vector) {
+        if (!cfg.percpu_upcall_vector || v >= cfg.nr_vcpus || vector < 0x10)
+            __builtin_trap();
+    });
 
     for (int step = 0; step < 32 && !in.empty(); ++step) {
         uint8_t kind = in.u8();
