@@ -111,6 +111,8 @@ TEST_CASE("embedded gate configurations load", "[gate][config]")
     CHECK(x->build("release"));
     CHECK(x->build("debug-asan"));
     CHECK(x->step("conformance"));
+    REQUIRE(x->step("all-irq-modes"));
+    CHECK(x->step("all-irq-modes")->kind == StepKind::Variant);
     auto k = load_config("kernel-example");
     INFO((k ? "" : k.error().describe()));
     REQUIRE(k);
