@@ -1,40 +1,26 @@
 #include "libreview/gate/config.h"
 
+#include "libreview/core/embedded_file.h"
 #include "libreview/core/text.h"
+#include "libreview/core/yaml_node.h"
 #include "libreview/patch/patch_file.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <cstddef>
 #include <filesystem>
 #include <fnmatch.h>
 #include <set>
+#include <span>
 
 namespace review::gate {
 
-// Generated from rules/gate/*.yaml at build time (see embed_gate_configs.cmake).
-struct EmbeddedGateConfig {
-    char const* name;
-    char const* text;
-};
-extern EmbeddedGateConfig const embedded_gate_configs[];
-extern std::size_t const embedded_gate_config_count;
+// Generated from rules/gate/*.yaml at build time (see libreview/embed_files.cmake).
+std::span<EmbeddedFile const> embedded_gate_configs();
 
-std::vector<std::string> builtin_config_names()
-{
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < embedded_gate_config_count; ++i)
-        names.emplace_back(embedded_gate_configs[i].name);
-    return names;
-}
+std::vector<std::string> builtin_config_names() { return embedded_file_names(embedded_gate_configs()); }
 
 char const* builtin_config_text(std::string const& name)
 {
-    for (std::size_t i = 0; i < embedded_gate_config_count; ++i)
-        if (name == embedded_gate_configs[i].name)
-            return embedded_gate_configs[i].text;
-    return nullptr;
+    return embedded_file_text(embedded_gate_configs(), name);
 }
 
 bool path_matches(std::string const& path, std::vector<std::string> const& patterns)
@@ -105,34 +91,10 @@ Result<std::vector<std::string>> Config::tier_steps(std::string const& n) const
 
 namespace {
 
-int line_of(YAML::Node const& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
-
-Error yaml_error(std::string const& name, YAML::Node const& node, std::string message)
-{
-    return make_error(std::move(message), name, line_of(node));
-}
-
-Result<void> check_keys(std::string const& name, YAML::Node const& map, std::vector<std::string> const& keys,
-                        char const* what)
-{
-    if (!map.IsMap())
-        return yaml_error(name, map, std::string(what) + " must be a mapping");
-    for (auto const& kv : map) {
-        std::string key = kv.first.as<std::string>();
-        if (std::find(keys.begin(), keys.end(), key) != keys.end())
-            continue;
-        std::string msg = "unknown " + std::string(what) + " key '" + key + "'";
-        if (auto s = text::did_you_mean(key, keys))
-            msg += "; did you mean '" + *s + "'?";
-        return yaml_error(name, kv.first, msg);
-    }
-    return {};
-}
-
 Result<std::string> scalar(std::string const& name, YAML::Node const& node, char const* what)
 {
     if (!node.IsScalar())
-        return yaml_error(name, node, std::string(what) + " must be a string");
+        return yaml::error_at(name, node, std::string(what) + " must be a string");
     return node.as<std::string>();
 }
 
@@ -142,20 +104,14 @@ Result<std::vector<std::string>> strings(std::string const& name, YAML::Node con
     if (node.IsScalar())
         return std::vector<std::string>{node.as<std::string>()};
     if (!node.IsSequence())
-        return yaml_error(name, node, std::string(what) + " must be a string or a list of strings");
-    std::vector<std::string> out;
-    for (auto const& item : node) {
-        if (!item.IsScalar())
-            return yaml_error(name, item, std::string(what) + " entries must be strings");
-        out.push_back(item.as<std::string>());
-    }
-    return out;
+        return yaml::error_at(name, node, std::string(what) + " must be a string or a list of strings");
+    return yaml::string_list(name, node, what);
 }
 
 Result<Environment> environment(std::string const& name, YAML::Node const& node)
 {
     if (!node.IsMap())
-        return yaml_error(name, node, "env must be a mapping of variable names to values");
+        return yaml::error_at(name, node, "env must be a mapping of variable names to values");
     Environment env;
     for (auto const& kv : node)
         env.emplace_back(kv.first.as<std::string>(), TRY(scalar(name, kv.second, "env values")));
@@ -167,7 +123,7 @@ Result<bool> boolean(std::string const& name, YAML::Node const& node, char const
     try {
         return node.as<bool>();
     } catch (YAML::Exception const&) {
-        return yaml_error(name, node, std::string(what) + " must be true or false");
+        return yaml::error_at(name, node, std::string(what) + " must be true or false");
     }
 }
 
@@ -175,7 +131,7 @@ Result<TestStep> parse_step(std::string const& name, YAML::Node const& node, Ste
 {
     static std::vector<std::string> const keys = {"name", "build", "commands", "env", "paths", "skip-status"};
     char const* what = kind == StepKind::Test ? "test" : kind == StepKind::Variant ? "variant" : "docs";
-    TRY_VOID(check_keys(name, node, keys, what));
+    TRY_VOID(yaml::check_keys(name, node, keys, what));
     TestStep step;
     step.kind = kind;
     if (auto n = node["name"])
@@ -183,13 +139,13 @@ Result<TestStep> parse_step(std::string const& name, YAML::Node const& node, Ste
     else if (kind == StepKind::Docs)
         step.name = "docs";
     else
-        return yaml_error(name, node, std::string(what) + " needs a name");
+        return yaml::error_at(name, node, std::string(what) + " needs a name");
     if (auto n = node["build"])
         step.build = TRY(scalar(name, n, "build"));
     if (auto n = node["commands"])
         step.commands = TRY(strings(name, n, "commands"));
     if (step.commands.empty())
-        return yaml_error(name, node, std::string(what) + " '" + step.name + "' needs commands");
+        return yaml::error_at(name, node, std::string(what) + " '" + step.name + "' needs commands");
     if (auto n = node["env"])
         step.env = TRY(environment(name, n));
     if (auto n = node["paths"])
@@ -197,12 +153,12 @@ Result<TestStep> parse_step(std::string const& name, YAML::Node const& node, Ste
     else if (kind == StepKind::Docs)
         step.paths = {"*.rst"};
     if (kind == StepKind::Variant && step.paths.empty())
-        return yaml_error(name, node, "variant '" + step.name + "' needs paths that trigger it");
+        return yaml::error_at(name, node, "variant '" + step.name + "' needs paths that trigger it");
     if (auto n = node["skip-status"]) {
         try {
             step.skip_status = n.as<int>();
         } catch (YAML::Exception const&) {
-            return yaml_error(name, n, "skip-status must be a number");
+            return yaml::error_at(name, n, "skip-status must be a number");
         }
     }
     return step;
@@ -213,7 +169,7 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
     static std::vector<std::string> const keys = {"gate",     "description", "profile", "checks",  "baseline",
                                                   "test-paths", "builds",    "tests",   "variants", "docs",
                                                   "tiers",    "default-tier"};
-    TRY_VOID(check_keys(name, root, keys, "gate configuration"));
+    TRY_VOID(yaml::check_keys(name, root, keys, "gate configuration"));
     if (auto n = root["gate"])
         config.name = TRY(scalar(name, n, "gate"));
     if (auto n = root["description"])
@@ -228,20 +184,20 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
         config.test_paths = TRY(strings(name, n, "test-paths"));
     if (auto n = root["builds"]) {
         if (!n.IsSequence())
-            return yaml_error(name, n, "builds must be a list");
+            return yaml::error_at(name, n, "builds must be a list");
         static std::vector<std::string> const build_keys = {"name", "commands", "env"};
         for (auto const& item : n) {
-            TRY_VOID(check_keys(name, item, build_keys, "build"));
+            TRY_VOID(yaml::check_keys(name, item, build_keys, "build"));
             BuildConfig b;
             if (!item["name"])
-                return yaml_error(name, item, "build needs a name");
+                return yaml::error_at(name, item, "build needs a name");
             b.name = TRY(scalar(name, item["name"], "name"));
             if (config.build(b.name))
-                return yaml_error(name, item, "build '" + b.name + "' is defined twice");
+                return yaml::error_at(name, item, "build '" + b.name + "' is defined twice");
             if (auto c = item["commands"])
                 b.commands = TRY(strings(name, c, "commands"));
             if (b.commands.empty())
-                return yaml_error(name, item, "build '" + b.name + "' needs commands");
+                return yaml::error_at(name, item, "build '" + b.name + "' needs commands");
             if (auto e = item["env"])
                 b.env = TRY(environment(name, e));
             config.builds.push_back(std::move(b));
@@ -258,11 +214,11 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
             for (auto const& item : n)
                 items.push_back(item);
         else
-            return yaml_error(name, n, std::string(key) + " must be a list");
+            return yaml::error_at(name, n, std::string(key) + " must be a list");
         for (auto const& item : items) {
             auto step = TRY(parse_step(name, item, kind));
             if (config.step(step.name))
-                return yaml_error(name, item, "step '" + step.name + "' is defined twice");
+                return yaml::error_at(name, item, "step '" + step.name + "' is defined twice");
             if (!step.build.empty() && !config.build(step.build)) {
                 std::vector<std::string> names;
                 for (auto const& b : config.builds)
@@ -270,7 +226,7 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
                 std::string msg = "'" + step.name + "' runs against unknown build '" + step.build + "'";
                 if (auto s = text::did_you_mean(step.build, names))
                     msg += "; did you mean '" + *s + "'?";
-                return yaml_error(name, item["build"], msg);
+                return yaml::error_at(name, item["build"], msg);
             }
             config.steps.push_back(std::move(step));
         }
@@ -281,12 +237,12 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
     TRY_VOID(add_steps("docs", StepKind::Docs));
     if (auto n = root["tiers"]) {
         if (!n.IsMap())
-            return yaml_error(name, n, "tiers must map tier names to {extends, tests}");
+            return yaml::error_at(name, n, "tiers must map tier names to {extends, tests}");
         static std::vector<std::string> const tier_keys = {"extends", "tests"};
         for (auto const& kv : n) {
             Tier t;
             t.name = kv.first.as<std::string>();
-            TRY_VOID(check_keys(name, kv.second, tier_keys, "tier"));
+            TRY_VOID(yaml::check_keys(name, kv.second, tier_keys, "tier"));
             if (auto e = kv.second["extends"])
                 t.extends = TRY(scalar(name, e, "extends"));
             if (auto s = kv.second["tests"])
@@ -300,19 +256,19 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
                 std::string msg = "tier '" + t.name + "' names unknown test '" + test + "'";
                 if (auto s = text::did_you_mean(test, names))
                     msg += "; did you mean '" + *s + "'?";
-                return yaml_error(name, kv.second, msg);
+                return yaml::error_at(name, kv.second, msg);
             }
             config.tiers.push_back(std::move(t));
         }
         for (auto const& t : config.tiers)
             if (!t.extends.empty())
                 if (auto r = config.tier_steps(t.name); !r)
-                    return make_error(r.error().message, name, line_of(n));
+                    return make_error(r.error().message, name, yaml::line_of(n));
     }
     if (auto n = root["default-tier"]) {
         config.default_tier = TRY(scalar(name, n, "default-tier"));
         if (auto r = config.tier_steps(config.default_tier); !r)
-            return make_error("default-tier: " + r.error().message, name, line_of(n));
+            return make_error("default-tier: " + r.error().message, name, yaml::line_of(n));
     }
     if (config.builds.empty() && config.steps.empty())
         return make_error("a gate configuration needs builds or tests", name);
@@ -323,17 +279,12 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
 
 Result<Config> parse_config(std::string const& text, std::string const& name)
 {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (YAML::Exception const& e) {
-        return make_error(e.msg, name, e.mark.line >= 0 ? e.mark.line + 1 : 0);
-    }
+    YAML::Node root = TRY(yaml::load(text, name));
     Config config;
     try {
         TRY_VOID(apply(config, root, name));
     } catch (YAML::Exception const& e) {
-        return make_error(e.msg, name, e.mark.line >= 0 ? e.mark.line + 1 : 0);
+        return yaml::exception_error(name, e);
     }
     if (config.name.empty())
         config.name = std::filesystem::path(name).stem().string();

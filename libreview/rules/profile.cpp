@@ -1,100 +1,56 @@
 #include "libreview/rules/profile.h"
 
+#include "libreview/core/embedded_file.h"
 #include "libreview/core/text.h"
+#include "libreview/core/yaml_node.h"
 #include "libreview/patch/patch_file.h"
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <span>
 
 namespace review {
 
-// Generated from rules/*.yaml at build time (see libreview/CMakeLists.txt).
-struct EmbeddedProfile {
-    char const* name;
-    char const* text;
-};
-extern EmbeddedProfile const embedded_profiles[];
-extern std::size_t const embedded_profile_count;
+// Generated from rules/*.yaml at build time (see libreview/embed_files.cmake).
+std::span<EmbeddedFile const> embedded_profiles();
 
-std::vector<std::string> builtin_profile_names()
-{
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < embedded_profile_count; ++i)
-        names.emplace_back(embedded_profiles[i].name);
-    return names;
-}
+std::vector<std::string> builtin_profile_names() { return embedded_file_names(embedded_profiles()); }
 
-char const* builtin_profile_text(std::string const& name)
-{
-    for (std::size_t i = 0; i < embedded_profile_count; ++i)
-        if (name == embedded_profiles[i].name)
-            return embedded_profiles[i].text;
-    return nullptr;
-}
+char const* builtin_profile_text(std::string const& name) { return embedded_file_text(embedded_profiles(), name); }
 
 namespace {
 
 constexpr int max_extends_depth = 8;
-
-int line_of(YAML::Node const& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
-
-Error yaml_error(std::string const& name, YAML::Node const& node, std::string message)
-{
-    return make_error(std::move(message), name, line_of(node));
-}
-
-Result<std::vector<std::string>> string_list(std::string const& name, YAML::Node const& node, char const* what)
-{
-    if (!node.IsSequence())
-        return yaml_error(name, node, std::string(what) + " must be a list");
-    std::vector<std::string> out;
-    for (auto const& item : node) {
-        if (!item.IsScalar())
-            return yaml_error(name, item, std::string(what) + " entries must be strings");
-        out.push_back(item.as<std::string>());
-    }
-    return out;
-}
 
 Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& name, ProfileLoadOptions const& opts)
 {
     static std::vector<std::string> const keys = {"profile", "description", "extends", "subsystem", "topics",
                                                   "topic-tree", "path-topics", "subsystem-paths", "guest-paths",
                                                   "rules"};
-    for (auto const& kv : root) {
-        std::string key = kv.first.as<std::string>();
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-            std::string msg = "unknown profile key '" + key + "'";
-            if (auto s = text::did_you_mean(key, keys))
-                msg += "; did you mean '" + *s + "'?";
-            return yaml_error(name, kv.first, msg);
-        }
-    }
+    TRY_VOID(yaml::check_keys(name, root, keys, "profile"));
     if (auto n = root["profile"])
         profile.name = n.as<std::string>();
     if (auto n = root["subsystem"])
         profile.subsystem = n.IsNull() ? std::string() : n.as<std::string>();
     if (auto n = root["topics"])
-        profile.topics = TRY(string_list(name, n, "topics"));
+        profile.topics = TRY(yaml::string_list(name, n, "topics"));
     if (auto n = root["subsystem-paths"])
-        profile.subsystem_paths = TRY(string_list(name, n, "subsystem-paths"));
+        profile.subsystem_paths = TRY(yaml::string_list(name, n, "subsystem-paths"));
     if (auto n = root["guest-paths"])
-        profile.guest_paths = TRY(string_list(name, n, "guest-paths"));
+        profile.guest_paths = TRY(yaml::string_list(name, n, "guest-paths"));
     if (auto n = root["topic-tree"]) {
         if (!n.IsMap())
-            return yaml_error(name, n, "topic-tree must map a parent topic to a list of children");
+            return yaml::error_at(name, n, "topic-tree must map a parent topic to a list of children");
         profile.topic_parent.clear();
         for (auto const& kv : n) {
             std::string parent = kv.first.as<std::string>();
-            for (auto const& child : TRY(string_list(name, kv.second, "topic-tree children")))
+            for (auto const& child : TRY(yaml::string_list(name, kv.second, "topic-tree children")))
                 profile.topic_parent[child] = parent;
         }
     }
     if (auto n = root["path-topics"]) {
         if (!n.IsMap())
-            return yaml_error(name, n, "path-topics must map a path prefix to a topic");
+            return yaml::error_at(name, n, "path-topics must map a path prefix to a topic");
         profile.path_topics.clear();
         for (auto const& kv : n)
             profile.path_topics.push_back({kv.first.as<std::string>(), kv.second.IsNull() ? std::string()
@@ -102,7 +58,7 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
     }
     if (auto n = root["rules"]) {
         if (!n.IsMap())
-            return yaml_error(name, n, "rules must map rule ids to settings");
+            return yaml::error_at(name, n, "rules must map rule ids to settings");
         for (auto const& kv : n) {
             std::string id = kv.first.as<std::string>();
             if (!opts.known_rules.empty() &&
@@ -110,11 +66,11 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
                 std::string msg = "unknown rule id '" + id + "'";
                 if (auto s = text::did_you_mean(id, opts.known_rules))
                     msg += "; did you mean '" + *s + "'?";
-                return yaml_error(name, kv.first, msg);
+                return yaml::error_at(name, kv.first, msg);
             }
             RuleConfig& config = profile.rules[id];
             config.file = name;
-            config.line = line_of(kv.first);
+            config.line = yaml::line_of(kv.first);
             YAML::Node const& settings = kv.second;
             if (settings.IsScalar()) {
                 // "rule: off" / "rule: warning" shorthand.
@@ -126,13 +82,13 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
                 else if (auto sev = parse_severity(v))
                     config.severity = *sev, config.enabled = true;
                 else
-                    return yaml_error(name, settings, "rule '" + id + "': expected off, on, info, warning or error, got '" + v + "'");
+                    return yaml::error_at(name, settings, "rule '" + id + "': expected off, on, info, warning or error, got '" + v + "'");
                 continue;
             }
             if (settings.IsNull())
                 continue;
             if (!settings.IsMap())
-                return yaml_error(name, settings, "rule '" + id + "' settings must be a map");
+                return yaml::error_at(name, settings, "rule '" + id + "' settings must be a map");
             for (auto const& opt : settings) {
                 std::string key = opt.first.as<std::string>();
                 if (key == "enabled") {
@@ -140,7 +96,7 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
                 } else if (key == "severity") {
                     auto sev = parse_severity(opt.second.as<std::string>());
                     if (!sev)
-                        return yaml_error(name, opt.second, "rule '" + id + "': severity must be info, warning or error");
+                        return yaml::error_at(name, opt.second, "rule '" + id + "': severity must be info, warning or error");
                     config.severity = *sev;
                 } else {
                     auto known = opts.rule_options.find(id);
@@ -152,17 +108,17 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
                         std::string msg = "rule '" + id + "' has no option '" + key + "'";
                         if (auto s = text::did_you_mean(key, candidates))
                             msg += "; did you mean '" + *s + "'?";
-                        return yaml_error(name, opt.first, msg);
+                        return yaml::error_at(name, opt.first, msg);
                     }
                     OptionValue value;
-                    value.line = line_of(opt.second);
+                    value.line = yaml::line_of(opt.second);
                     if (opt.second.IsSequence()) {
                         value.is_list = true;
-                        value.items = TRY(string_list(name, opt.second, key.c_str()));
+                        value.items = TRY(yaml::string_list(name, opt.second, key.c_str()));
                     } else if (opt.second.IsScalar()) {
                         value.items.push_back(opt.second.as<std::string>());
                     } else {
-                        return yaml_error(name, opt.second, "rule '" + id + "' option '" + key + "' must be a scalar or a list");
+                        return yaml::error_at(name, opt.second, "rule '" + id + "' option '" + key + "' must be a scalar or a list");
                     }
                     config.options[key] = std::move(value);
                 }
@@ -178,12 +134,7 @@ Result<Profile> parse_profile(std::string const& text, std::string const& name, 
 {
     if (depth > max_extends_depth)
         return make_error("profile 'extends' chain is deeper than " + std::to_string(max_extends_depth) + " (a cycle?)", name);
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (YAML::Exception const& e) {
-        return make_error("malformed YAML: " + e.msg, name, e.mark.line >= 0 ? e.mark.line + 1 : 0);
-    }
+    YAML::Node root = TRY(yaml::load(text, name, "malformed YAML: "));
     if (!root.IsMap())
         return make_error("a profile must be a YAML map", name, 1);
     Profile profile;
@@ -198,7 +149,7 @@ Result<Profile> parse_profile(std::string const& text, std::string const& name, 
                     p = std::filesystem::path(name).parent_path() / p;
                 auto data = read_file_bounded(p.string(), 1 << 20);
                 if (!data)
-                    return make_error("extends '" + parent + "': " + data.error().describe(), name, line_of(ext));
+                    return make_error("extends '" + parent + "': " + data.error().describe(), name, yaml::line_of(ext));
                 profile = TRY(parse_profile(*data, p.string(), opts, depth + 1));
             }
         }
@@ -206,7 +157,7 @@ Result<Profile> parse_profile(std::string const& text, std::string const& name, 
         // settings override per option.
         TRY_VOID(apply(profile, root, name, opts));
     } catch (YAML::Exception const& e) {
-        return make_error("bad profile value: " + e.msg, name, e.mark.line >= 0 ? e.mark.line + 1 : 0);
+        return yaml::exception_error(name, e, "bad profile value: ");
     }
     profile.source = name;
     profile.chain.push_back(profile.name.empty() ? name : profile.name);

@@ -1,7 +1,7 @@
 #pragma once
 // A rule profile: which rules run with which severities and options, plus the
 // project data the rules share (subsystem word, topics, topic tree, path map).
-// Loaded from YAML; the only yaml-cpp user is profile.cpp.
+// Loaded from YAML through libreview/core/yaml_node.h, as gate configurations are.
 
 #include "libreview/core/diagnostic.h"
 #include "libreview/core/result.h"
