@@ -2,6 +2,8 @@
 
 #include "libreview/core/text.h"
 
+#include <optional>
+
 namespace review {
 
 bool Trailer::is(std::string_view name) const { return text::iequals(key, name); }
@@ -76,6 +78,47 @@ static Trailer make_trailer(Line const& line)
     return t;
 }
 
+// A trailer whose value cites a commit, `<hex> ("<title>`, with the closing
+// `")` missing from the line: the start of a title a mail client wrapped.
+static bool opens_wrapped_citation(std::string_view line)
+{
+    if (!looks_like_trailer(line))
+        return false;
+    std::string_view value = text::trim(line.substr(line.find(':') + 1));
+    std::size_t i = 0;
+    while (i < value.size() && text::is_hex(value.substr(i, 1)))
+        ++i;
+    if (i < 4 || value.substr(i, 3) != " (\"")
+        return false;
+    return value.find("\")", i + 3) == std::string_view::npos;
+}
+
+// Mail clients wrap a long title onto lines that are not indented:
+//   Fixes: 0123456789ab ("KVM: x86: A title long enough that it got
+//   wrapped")
+// Given the index of a line that ends such a title with `")`, return the index
+// of the trailer line that opened it, looking no higher than `first`. Only a
+// few lines are looked at: a wrapped title takes one or two.
+constexpr std::size_t max_wrapped_citation_lines = 3;
+
+static std::optional<std::size_t> wrapped_citation_opener(std::vector<Line> const& lines, std::size_t last,
+                                                          std::size_t first)
+{
+    std::string_view tail = text::trim_right(lines[last].text);
+    if (tail.size() < 2 || tail[0] == ' ' || tail[0] == '\t' || tail.substr(tail.size() - 2) != "\")")
+        return std::nullopt;
+    for (std::size_t k = 1; k <= max_wrapped_citation_lines && last >= first + k; ++k) {
+        std::string_view s = lines[last - k].text;
+        if (opens_wrapped_citation(s))
+            return last - k;
+        // A line between the opener and the tail continues the title too.
+        if (text::trim(s).empty() || s[0] == ' ' || s[0] == '\t' || looks_like_trailer(s) ||
+            s.find("\")") != std::string_view::npos)
+            break;
+    }
+    return std::nullopt;
+}
+
 void parse_body(Message& message, std::vector<Line> lines)
 {
     // Split off the notes below "---".
@@ -101,12 +144,22 @@ void parse_body(Message& message, std::vector<Line> lines)
         --para_start;
     std::size_t start = above.size();
     bool any_key = false;
+    std::vector<bool> wrapped(above.size(), false); // lines that continue a wrapped citation
     for (std::size_t i = above.size(); i > para_start; --i) {
         std::string_view s = above[i - 1].text;
         bool ok = looks_like_trailer(s) || is_trailer_note(s) || (!s.empty() && s[0] == '#') ||
                   (!s.empty() && (s[0] == ' ' || s[0] == '\t') && i - 1 > para_start);
-        if (!ok)
-            break;
+        if (!ok) {
+            auto opener = wrapped_citation_opener(above, i - 1, para_start);
+            if (!opener)
+                break;
+            for (std::size_t k = *opener + 1; k < i; ++k)
+                wrapped[k] = true;
+            any_key = true;
+            start = *opener;
+            i = *opener + 1; // the loop's --i moves on to the line above the opener
+            continue;
+        }
         if (looks_like_trailer(s))
             any_key = true;
         start = i - 1;
@@ -131,14 +184,17 @@ void parse_body(Message& message, std::vector<Line> lines)
     for (std::size_t i = start; i < above.size(); ++i) {
         Line const& line = above[i];
         std::string_view s = line.text;
-        if (looks_like_trailer(s)) {
-            message.trailers.push_back(make_trailer(line));
-        } else if (!s.empty() && (s[0] == ' ' || s[0] == '\t') && !message.trailers.empty()) {
+        bool indented = !s.empty() && (s[0] == ' ' || s[0] == '\t');
+        if ((wrapped[i] || indented) && !message.trailers.empty()) {
+            // An indented line, or the rest of a wrapped citation (whose opener
+            // is a trailer above), continues the trailer above.
             Trailer& last = message.trailers.back();
             last.value += " ";
             last.value += std::string(text::trim(s));
             last.raw += "\n" + line.text;
             last.continued = true;
+        } else if (looks_like_trailer(s)) {
+            message.trailers.push_back(make_trailer(line));
         } else {
             message.trailer_notes.push_back(line);
         }
