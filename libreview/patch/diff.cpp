@@ -210,9 +210,34 @@ Diff parse_diff(std::string_view input, int first_line, std::size_t* consumed, D
     return diff;
 }
 
+// The end of the name in "#define NAME ..." when NAME is an object-like macro,
+// else 0. Only "#define name(" (no space) makes a function-like macro; in
+// "#define NAME (1 << 7)" the '(' opens the value, so NAME is no function.
+static std::size_t object_like_macro_name_end(std::string_view s)
+{
+    auto skip_blanks = [&](std::size_t i) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+            ++i;
+        return i;
+    };
+    std::size_t i = skip_blanks(0);
+    if (i >= s.size() || s[i] != '#')
+        return 0;
+    i = skip_blanks(i + 1);
+    if (s.substr(i, 6) != "define" || i + 6 >= s.size() || (s[i + 6] != ' ' && s[i + 6] != '\t'))
+        return 0;
+    i = skip_blanks(i + 6);
+    std::size_t end = i;
+    while (end < s.size() && text::is_ident_char(s[end]))
+        ++end;
+    if (end == i || (end < s.size() && s[end] == '('))
+        return 0;
+    return end;
+}
+
 static void collect_calls(std::string_view s, std::set<std::string>& out)
 {
-    std::size_t i = 0;
+    std::size_t i = object_like_macro_name_end(s);
     while (i < s.size()) {
         if (text::is_alpha(s[i]) || s[i] == '_') {
             std::size_t start = i;

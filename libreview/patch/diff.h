@@ -59,7 +59,9 @@ Diff parse_diff(std::string_view text, int first_line = 1, std::size_t* consumed
                 DiffLimits limits = {});
 
 // C identifiers followed by '(' in added, removed and context lines, and in
-// hunk function contexts: the functions a diff defines, calls or changes.
+// hunk function contexts: the functions a diff defines, calls or changes. The
+// name of an object-like macro ("#define NAME (1 << 7)") is not one; that of
+// a function-like macro ("#define name(x) ...") is.
 std::vector<std::string> functions_in_diff(Diff const&);
 
 } // namespace review
