@@ -1,6 +1,6 @@
 #include "libreview/gate/worktree.h"
 
-#include <git2.h>
+#include "libreview/git/handles.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -13,22 +13,12 @@
 namespace review::gate {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
-using IndexPtr = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
-
-std::string hex(git_oid const* oid)
-{
-    char buf[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buf, sizeof buf, oid);
-    return buf;
-}
+using git::BlobPtr;
+using git::CommitPtr;
+using git::DiffPtr;
+using git::IndexPtr;
+using git::TreePtr;
+using git::oid_hex;
 
 Result<TreePtr> lookup_tree(git::Repository const& repo, std::string const& id)
 {
@@ -41,6 +31,17 @@ Result<TreePtr> lookup_tree(git::Repository const& repo, std::string const& id)
     if (git_tree_lookup(&tree, repo.raw(), &oid) != 0)
         return make_error("tree " + id + ": " + git::last_error());
     return TreePtr(tree);
+}
+
+Result<CommitPtr> lookup_commit(git::Repository const& repo, std::string const& id)
+{
+    git_oid oid;
+    if (git_oid_fromstr(&oid, id.c_str()) != 0)
+        return make_error("not a commit id: '" + id + "'");
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
+        return make_error("commit " + id + ": " + git::last_error());
+    return CommitPtr(c);
 }
 
 Result<void> write_all(int fd, char const* data, std::size_t size, std::string const& path)
@@ -83,14 +84,16 @@ ScratchDir::~ScratchDir()
 
 Result<std::string> tree_of_commit(git::Repository const& repo, std::string const& commit)
 {
-    git_oid oid;
-    if (git_oid_fromstr(&oid, commit.c_str()) != 0)
-        return make_error("not a commit id: '" + commit + "'");
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
-        return make_error("commit " + commit + ": " + git::last_error());
-    CommitPtr owned(c);
-    return hex(git_commit_tree_id(c));
+    auto c = TRY(lookup_commit(repo, commit));
+    return oid_hex(git_commit_tree_id(c.get()));
+}
+
+Result<std::string> first_parent(git::Repository const& repo, std::string const& commit)
+{
+    auto c = TRY(lookup_commit(repo, commit));
+    if (git_commit_parentcount(c.get()) == 0)
+        return std::string();
+    return oid_hex(git_commit_parent_id(c.get(), 0));
 }
 
 Result<std::string> apply_to_tree(git::Repository const& repo, std::string const& tree, std::string const& diff_text,
@@ -108,7 +111,7 @@ Result<std::string> apply_to_tree(git::Repository const& repo, std::string const
     git_oid out;
     if (git_index_write_tree_to(&out, index, repo.raw()) != 0)
         return make_error("cannot write the applied tree: " + git::last_error(), name);
-    return hex(&out);
+    return oid_hex(&out);
 }
 
 Result<std::vector<std::string>> changed_paths(git::Repository const& repo, std::string const& old_tree,
@@ -147,7 +150,7 @@ Result<void> PrivateTree::checkout(git::Repository const& repo, std::string cons
         if (type != GIT_OBJECT_BLOB)
             return 0; // trees are walked into; submodule commits have nothing to write
         (*w->files)[std::string(root_path) + git_tree_entry_name(entry)] =
-            Entry{hex(git_tree_entry_id(entry)), static_cast<unsigned>(git_tree_entry_filemode(entry))};
+            Entry{oid_hex(git_tree_entry_id(entry)), static_cast<unsigned>(git_tree_entry_filemode(entry))};
         return 0;
     };
     if (git_tree_walk(root.get(), GIT_TREEWALK_PRE, callback, &walk) != 0)
@@ -198,24 +201,6 @@ Result<void> PrivateTree::checkout(git::Repository const& repo, std::string cons
     m_files = std::move(files);
     m_tree = tree;
     return {};
-}
-
-} // namespace review::gate
-
-namespace review::gate {
-
-Result<std::string> first_parent(git::Repository const& repo, std::string const& commit)
-{
-    git_oid oid;
-    if (git_oid_fromstr(&oid, commit.c_str()) != 0)
-        return make_error("not a commit id: '" + commit + "'");
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
-        return make_error("commit " + commit + ": " + git::last_error());
-    CommitPtr owned(c);
-    if (git_commit_parentcount(c) == 0)
-        return std::string();
-    return hex(git_commit_parent_id(c, 0));
 }
 
 } // namespace review::gate

@@ -1,27 +1,13 @@
 #include "libreview/git/repository.h"
 
 #include "libreview/core/text.h"
-
-#include <git2.h>
+#include "libreview/git/handles.h"
 
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 
 namespace review::git {
-
-template <auto Free>
-struct Deleter {
-    template <typename T>
-    void operator()(T* p) const { Free(p); }
-};
-using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff_free>>;
-using PatchPtr = std::unique_ptr<git_patch, Deleter<git_patch_free>>;
-using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
 
 namespace {
 std::once_flag started_flag;
@@ -85,13 +71,6 @@ Result<Repository> Repository::open(std::string const& path)
     if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) != 0)
         return make_error("not a git repository (or cannot be opened): " + last_error(), path);
     return Repository(repo, path);
-}
-
-static std::string oid_hex(git_oid const* oid)
-{
-    char buf[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buf, sizeof buf, oid);
-    return buf;
 }
 
 std::optional<std::string> Repository::resolve_commit(std::string const& rev) const
@@ -165,6 +144,19 @@ struct DiffBuilder {
     std::size_t lines = 0;
 };
 
+// The file-level facts of a delta: added, deleted and the paths that exist.
+static FileDiff file_of(git_diff_delta const* delta)
+{
+    FileDiff file;
+    file.is_new = delta->status == GIT_DELTA_ADDED;
+    file.is_deleted = delta->status == GIT_DELTA_DELETED;
+    if (!file.is_new)
+        file.old_path = text::sanitize_utf8(delta->old_file.path ? delta->old_file.path : "");
+    if (!file.is_deleted)
+        file.new_path = text::sanitize_utf8(delta->new_file.path ? delta->new_file.path : "");
+    return file;
+}
+
 static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& out, bool hunks)
 {
     git_tree* new_tree_raw = nullptr;
@@ -193,14 +185,7 @@ static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& ou
     for (std::size_t d = 0; d < deltas && d < 20000; ++d) {
         git_diff_delta const* delta = git_diff_get_delta(diff.get(), d);
         if (!hunks) {
-            FileDiff file;
-            file.is_new = delta->status == GIT_DELTA_ADDED;
-            file.is_deleted = delta->status == GIT_DELTA_DELETED;
-            if (!file.is_new)
-                file.old_path = text::sanitize_utf8(delta->old_file.path ? delta->old_file.path : "");
-            if (!file.is_deleted)
-                file.new_path = text::sanitize_utf8(delta->new_file.path ? delta->new_file.path : "");
-            out.files.push_back(std::move(file));
+            out.files.push_back(file_of(delta));
             continue;
         }
         // Diff the blobs through git_blob_lookup(), which goes through
@@ -225,14 +210,8 @@ static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& ou
                                  &opts) != 0)
             return make_error("cannot build patch: " + last_error());
         PatchPtr patch(p);
-        FileDiff file;
-        file.is_new = delta->status == GIT_DELTA_ADDED;
-        file.is_deleted = delta->status == GIT_DELTA_DELETED;
+        FileDiff file = file_of(delta);
         file.is_rename = delta->status == GIT_DELTA_RENAMED;
-        if (!file.is_new)
-            file.old_path = text::sanitize_utf8(delta->old_file.path ? delta->old_file.path : "");
-        if (!file.is_deleted)
-            file.new_path = text::sanitize_utf8(delta->new_file.path ? delta->new_file.path : "");
         file.binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
         if (!patch) {
             out.files.push_back(std::move(file));

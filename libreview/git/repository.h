@@ -1,6 +1,7 @@
 #pragma once
-// RAII over libgit2: the only place that includes <git2.h>. A Repository is
-// not thread-safe; open one per thread.
+// RAII over libgit2. No public header includes <git2.h>; the .cpp files
+// that call libgit2 share the handles of git/handles.h. A Repository is not
+// thread-safe; open one per thread.
 
 #include "libreview/core/result.h"
 #include "libreview/patch/patch.h"
