@@ -708,6 +708,20 @@ int64_t XenDomain::alloc_port()
     return -kENOSPC;
 }
 
+template <typename Arg>
+int64_t XenDomain::bind_new_port_locked(const HypercallRequest& req, uint64_t gva, Arg& arg, uint32_t Arg::*field,
+                                        EvtchnPort entry)
+{
+    int64_t port = alloc_port();
+    if (port < 0)
+        return port;
+    arg.*field = static_cast<uint32_t>(port);
+    if (!x86::copy_to_guest(m_mem, req.paging, gva, &arg, sizeof(arg)))
+        return -kEFAULT;
+    m_ports[port] = entry;
+    return port;
+}
+
 void XenDomain::mark_upcall_locked(uint32_t vcpu, uint32_t word)
 {
     VcpuInfo* vi = current_vcpu_info(vcpu);
@@ -993,16 +1007,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
         if (!self(a.remote_dom))
             return -kEPERM;
         std::lock_guard g(m_lock);
-        int64_t port = alloc_port();
-        if (port < 0)
-            return port;
-        m_ports[port] = {kEvtchnstatUnbound, 0, 0};
-        a.port = static_cast<uint32_t>(port);
-        if (!x86::copy_to_guest(m_mem, req.paging, arg, &a, sizeof(a))) {
-            m_ports[port] = {};
-            return -kEFAULT;
-        }
-        return 0;
+        int64_t port = bind_new_port_locked(req, arg, a, &EvtchnAllocUnbound::port, {kEvtchnstatUnbound, 0, 0});
+        return port < 0 ? port : 0;
     }
     case kEvtchnopBindInterdomain: {
         EvtchnBindInterdomain b{};
@@ -1013,13 +1019,10 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
         std::lock_guard g(m_lock);
         if (!valid(b.remote_port) || m_ports[b.remote_port].status != kEvtchnstatUnbound)
             return -kEINVAL;
-        int64_t port = alloc_port();
+        int64_t port = bind_new_port_locked(req, arg, b, &EvtchnBindInterdomain::local_port,
+                                            {kEvtchnstatInterdomain, 0, b.remote_port});
         if (port < 0)
             return port;
-        b.local_port = static_cast<uint32_t>(port);
-        if (!x86::copy_to_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
-        m_ports[port] = {kEvtchnstatInterdomain, 0, b.remote_port};
         m_ports[b.remote_port].status = kEvtchnstatInterdomain;
         m_ports[b.remote_port].target = static_cast<uint32_t>(port);
         // As Xen: the new local port starts pending so no event sent to the
@@ -1041,13 +1044,9 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
         std::lock_guard g(m_lock);
         if (m_vcpus[b.vcpu].virq_port[b.virq])
             return -kEEXIST;
-        int64_t port = alloc_port();
+        int64_t port = bind_new_port_locked(req, arg, b, &EvtchnBindVirq::port, {kEvtchnstatVirq, b.vcpu, b.virq});
         if (port < 0)
             return port;
-        b.port = static_cast<uint32_t>(port);
-        if (!x86::copy_to_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
-        m_ports[port] = {kEvtchnstatVirq, b.vcpu, b.virq};
         m_vcpus[b.vcpu].virq_port[b.virq] = b.port;
         return 0;
     }
@@ -1058,14 +1057,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
         if (b.vcpu >= m_vcpus.size())
             return -kENOENT;
         std::lock_guard g(m_lock);
-        int64_t port = alloc_port();
-        if (port < 0)
-            return port;
-        b.port = static_cast<uint32_t>(port);
-        if (!x86::copy_to_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
-        m_ports[port] = {kEvtchnstatIpi, b.vcpu, 0};
-        return 0;
+        int64_t port = bind_new_port_locked(req, arg, b, &EvtchnBindIpi::port, {kEvtchnstatIpi, b.vcpu, 0});
+        return port < 0 ? port : 0;
     }
     case kEvtchnopSend: {
         uint32_t port = 0;

@@ -195,6 +195,12 @@ private:
     // Event channel core; m_lock held.
     SharedInfo* shinfo() const { return reinterpret_cast<SharedInfo*>(m_mem.overlay()); }
     int64_t alloc_port();
+    // Allocate the lowest free port, hand it to the guest in `arg.*field`
+    // at `gva`, and only then bind it as `entry`. Returns the port, or
+    // -ENOSPC / -EFAULT with nothing bound.
+    template <typename Arg>
+    int64_t bind_new_port_locked(const HypercallRequest& req, uint64_t gva, Arg& arg, uint32_t Arg::*field,
+                                 EvtchnPort entry);
     void set_pending_locked(uint32_t port);
     void mark_upcall_locked(uint32_t vcpu, uint32_t word);
     void close_port_locked(uint32_t port);
