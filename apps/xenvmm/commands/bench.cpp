@@ -122,7 +122,7 @@ int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
         std::fprintf(stderr, "xenvmm: the bench_events guest is not embedded\n");
         return kExitUsage;
     }
-    if (auto why = irq_mode_unsupported_reason(mode)) {
+    if (auto why = host_unsupported_reason(mode)) {
         std::fprintf(stderr, "xenvmm: skip --irq %s: %s\n", to_string(mode), why->c_str());
         return 0;
     }

@@ -45,7 +45,8 @@ int exit_status_for(const RunOutcome& out)
 
 int cmd_run(const RunOptions& opts)
 {
-    if (auto why = host_unsupported_reason()) {
+    IrqMode irq_mode = parse_irq_mode(opts.irq).value_or(IrqMode::callback);
+    if (auto why = host_unsupported_reason(irq_mode)) {
         std::fprintf(stderr, "xenvmm: skip: %s\n", why->c_str());
         return kExitSkip;
     }
@@ -68,12 +69,8 @@ int cmd_run(const RunOptions& opts)
     cfg.nr_vcpus = opts.vcpus;
     cfg.arg = opts.arg;
     cfg.console_echo = true;
-    cfg.irq_mode = parse_irq_mode(opts.irq).value_or(IrqMode::callback);
+    cfg.irq_mode = irq_mode;
     cfg.xen_kernel = opts.xen_kernel == "auto" ? XenKernel::automatic : XenKernel::none;
-    if (auto why = irq_mode_unsupported_reason(cfg.irq_mode)) {
-        std::fprintf(stderr, "xenvmm: skip: %s\n", why->c_str());
-        return kExitSkip;
-    }
     cfg.watchdog = std::chrono::seconds(opts.timeout_s);
     auto machine = Machine::create(cfg);
     if (!machine) {

@@ -118,22 +118,7 @@ std::vector<IrqMode> irq_modes_named(const std::string& name)
     return {parse_irq_mode(name).value_or(IrqMode::callback)};
 }
 
-std::optional<std::string> irq_mode_unsupported_reason(IrqMode mode)
-{
-    if (!has_lapic(mode))
-        return std::nullopt;
-    std::string path = kvm_device_path();
-    auto kvm = Kvm::open(path);
-    if (!kvm)
-        return kvm.error().message;
-    if (!kvm->check_extension(KVM_CAP_SPLIT_IRQCHIP))
-        return path + " lacks KVM_CAP_SPLIT_IRQCHIP, needed by --irq " + to_string(mode);
-    if (!kvm->check_extension(KVM_CAP_SIGNAL_MSI))
-        return path + " lacks KVM_CAP_SIGNAL_MSI, needed by --irq " + to_string(mode);
-    return std::nullopt;
-}
-
-std::optional<std::string> host_unsupported_reason()
+std::optional<std::string> host_unsupported_reason(IrqMode mode)
 {
     std::string path = kvm_device_path();
     auto kvm = Kvm::open(path);
@@ -153,6 +138,12 @@ std::optional<std::string> host_unsupported_reason()
     int sync = kvm->check_extension(KVM_CAP_SYNC_REGS);
     if ((sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) != (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS))
         return path + ": KVM_CAP_SYNC_REGS lacks regs/sregs";
+    if (has_lapic(mode)) {
+        if (!kvm->check_extension(KVM_CAP_SPLIT_IRQCHIP))
+            return path + " lacks KVM_CAP_SPLIT_IRQCHIP, needed by --irq " + to_string(mode);
+        if (!kvm->check_extension(KVM_CAP_SIGNAL_MSI))
+            return path + " lacks KVM_CAP_SIGNAL_MSI, needed by --irq " + to_string(mode);
+    }
     return std::nullopt;
 }
 

@@ -99,10 +99,9 @@ struct RunOutcome {
     std::string log;
 };
 
-// Why the host cannot run guests (missing device or capability), or nullopt.
-std::optional<std::string> host_unsupported_reason();
-// Why the host cannot run this interrupt mode (on top of the above), or nullopt.
-std::optional<std::string> irq_mode_unsupported_reason(IrqMode mode);
+// Why the host cannot run guests in this interrupt mode (missing device or
+// capability), or nullopt.
+std::optional<std::string> host_unsupported_reason(IrqMode mode = IrqMode::callback);
 
 class Machine {
 public:
