@@ -18,17 +18,8 @@ first=$(git -C "$work/repo" rev-list --max-parents=0 main)
 range="$first..main"
 count=$(git -C "$work/repo" rev-list --count "$range")
 
-time_ms() { # median wall time in ms of "$@" over $runs runs
-  local samples=()
-  for _ in $(seq "$runs"); do
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    e=$(date +%s%N)
-    samples+=($(( (e - s) / 1000000 )))
-  done
-  printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+. "$here/timing.sh"
+time_ms() { median_wall 1000000 "$@"; }
 
 git_ms=$(time_ms git -C "$work/repo" log --no-merges --format=%B --name-only "$range")
 kvmx_ms=$(time_ms "$kvmx" check --repo "$work/repo" --format json "$range")

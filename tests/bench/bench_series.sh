@@ -10,17 +10,8 @@ kvmx=${1:-$here/../../build/apps/kvmx/kvmx}
 runs=${2:-21}
 fixtures=$here/../fixtures/series/seed000
 
-time_us() { # median wall time in microseconds of "$@" over $runs runs
-  local samples=()
-  for _ in $(seq "$runs"); do
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    e=$(date +%s%N)
-    samples+=($(( (e - s) / 1000 )))
-  done
-  printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+. "$here/timing.sh"
+time_us() { median_wall 1000 "$@"; }
 
 one=$(time_us "$kvmx" check "$fixtures/v3.mbox")
 two=$(time_us "$kvmx" check "$fixtures/v2.mbox" "$fixtures/v3.mbox")
