@@ -44,7 +44,9 @@ EXC_ERR 17
 EXC_NOERR 18
 EXC_NOERR 19
 
-exc_common:
+/* The caller-saved registers a C handler may clobber (struct ex_frame
+ * relies on this order). */
+.macro SAVE_SCRATCH
     pushq %rax
     pushq %rcx
     pushq %rdx
@@ -54,8 +56,8 @@ exc_common:
     pushq %r9
     pushq %r10
     pushq %r11
-    movq %rsp, %rdi
-    call exception_handler
+.endm
+.macro RESTORE_SCRATCH
     popq %r11
     popq %r10
     popq %r9
@@ -65,6 +67,13 @@ exc_common:
     popq %rdx
     popq %rcx
     popq %rax
+.endm
+
+exc_common:
+    SAVE_SCRATCH
+    movq %rsp, %rdi
+    call exception_handler
+    RESTORE_SCRATCH
     addq $16, %rsp
     iretq
 
@@ -77,25 +86,9 @@ spurious_entry:
  * a per-vCPU LAPIC one; the global callback vector needs none. */
     .global upcall_entry
 upcall_entry:
-    pushq %rax
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
+    SAVE_SCRATCH
     call upcall_handler
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rax
+    RESTORE_SCRATCH
     iretq
 
 /* long run_user(long (*fn)(void)): iretq to CPL 3 (IOPL 3 so the port
