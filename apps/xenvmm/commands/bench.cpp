@@ -2,6 +2,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -54,6 +55,24 @@ Stats stats_of(std::vector<uint64_t> cycles, uint64_t tsc_khz)
     s.p10_ns = at(0.1);
     s.p90_ns = at(0.9);
     return s;
+}
+
+// Boot `cfg` and run its guest to the end. 0 when it passed and
+// have_samples() holds; otherwise the exit status, with the reason on
+// stderr after `failed` (which names the guest).
+int run_bench_guest(const MachineConfig& cfg, const std::string& failed, const std::function<bool()>& have_samples)
+{
+    auto machine = Machine::create(cfg);
+    if (!machine) {
+        std::fprintf(stderr, "xenvmm: %s\n", machine.error().message.c_str());
+        return kExitUsage;
+    }
+    RunOutcome out = machine.value()->run();
+    if (out.kind != StopKind::test_pass || !have_samples()) {
+        std::fprintf(stderr, "xenvmm: %s: %s: %s\n", failed.c_str(), to_string(out.kind), out.message.c_str());
+        return 1;
+    }
+    return 0;
 }
 
 // --- Event and timer latency (guests/bench_events.c) -----------------------
@@ -187,17 +206,9 @@ int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
         }
         return 0;
     };
-    auto machine = Machine::create(cfg);
-    if (!machine) {
-        std::fprintf(stderr, "xenvmm: %s\n", machine.error().message.c_str());
-        return kExitUsage;
-    }
-    RunOutcome out = machine.value()->run();
-    if (out.kind != StopKind::test_pass || us[0].empty()) {
-        std::fprintf(stderr, "xenvmm: bench_events guest failed (--irq %s): %s: %s\n", to_string(mode),
-                     to_string(out.kind), out.message.c_str());
-        return 1;
-    }
+    std::string what = std::string("bench_events guest failed (--irq ") + to_string(mode) + ")";
+    if (int rc = run_bench_guest(cfg, what, [&] { return !us[0].empty(); }))
+        return rc;
     std::array<Dist, kEventKinds> d;
     for (size_t k = 0; k < kEventKinds; ++k)
         d[k] = dist_of(us[k]);
@@ -317,16 +328,8 @@ int cmd_bench(const BenchOptions& opts)
         tsc_khz = m.xen().clock().tsc_khz();
         return 0;
     };
-    auto machine = Machine::create(cfg);
-    if (!machine) {
-        std::fprintf(stderr, "xenvmm: %s\n", machine.error().message.c_str());
-        return kExitUsage;
-    }
-    RunOutcome out = machine.value()->run();
-    if (out.kind != StopKind::test_pass || cycles[0].empty()) {
-        std::fprintf(stderr, "xenvmm: bench guest failed: %s: %s\n", to_string(out.kind), out.message.c_str());
-        return 1;
-    }
+    if (int rc = run_bench_guest(cfg, "bench guest failed", [&] { return !cycles[0].empty(); }))
+        return rc;
     std::array<Stats, kKinds> st;
     for (size_t k = 0; k < kKinds; ++k)
         st[k] = stats_of(cycles[k], tsc_khz);
