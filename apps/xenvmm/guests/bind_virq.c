@@ -5,12 +5,8 @@ static volatile int g_done;
 
 void test_main(void)
 {
-    if (g_boot->vcpu_id != 0) {
-        while (!g_done)
-            __asm__ volatile("pause");
-        for (;;)
-            __asm__ volatile("pause");
-    }
+    if (g_boot->vcpu_id != 0)
+        park_secondary(&g_done);
     hypercall_init();
     (void)evtchn_setup();
     long t0 = evtchn_bind_virq(VIRQ_TIMER, 0);
