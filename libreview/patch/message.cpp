@@ -55,6 +55,71 @@ static bool is_trailer_note(std::string_view line)
     return t.size() >= 2 && t.front() == '[' && t.back() == ']';
 }
 
+// A tag with nothing after the colon ("Acked-by:" left behind by an editor,
+// as in kvm-unit-tests 78a4eaa43cce): a trailer line, with an empty value.
+static bool is_empty_tag(std::string_view line)
+{
+    auto t = text::trim_right(line);
+    if (t.size() < 4 || t.back() != ':')
+        return false;
+    std::string_view key = t.substr(0, t.size() - 1);
+    if (key.size() > 40 || !(key.ends_with("-by") || key == "Cc" || key == "Link" || key == "Fixes"))
+        return false;
+    for (char c : key)
+        if (!(text::is_alpha(c) || text::is_digit(c) || c == '-'))
+            return false;
+    return true;
+}
+
+static bool is_tag_line(std::string_view line) { return looks_like_trailer(line) || is_empty_tag(line); }
+
+// Maintainers' notes in brackets may span lines:
+//   [jmattson:
+//     - Added command-line parameter to conditionally run the new tests.
+//   ]
+// (kvm-unit-tests 20cf91472daa), or never close at all ("[Fix conflicts
+// with ... - Paolo", b006d7eb9c64). Mark every line such a note covers.
+static std::vector<bool> bracket_note_lines(std::vector<Line> const& lines)
+{
+    constexpr std::size_t max_note_lines = 12;
+    std::vector<bool> note(lines.size(), false);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string_view t = text::trim(lines[i].text);
+        if (t.empty() || t.front() != '[')
+            continue;
+        note[i] = true;
+        if (t.back() == ']')
+            continue;
+        for (std::size_t k = i + 1; k < lines.size() && k <= i + max_note_lines; ++k) {
+            std::string_view u = text::trim(lines[k].text);
+            if (u.empty() || is_tag_line(lines[k].text))
+                break;
+            if (u.back() == ']') {
+                for (std::size_t j = i; j <= k; ++j)
+                    note[j] = true;
+                i = k;
+                break;
+            }
+        }
+    }
+    return note;
+}
+
+// git's "Conflicts:" list, which `git commit` once appended below the
+// trailers of a cherry-pick or merge (kvm-unit-tests b006d7eb9c64): the
+// "Conflicts:" line, then blank lines and indented paths to the end.
+static std::size_t conflicts_start(std::vector<Line> const& lines)
+{
+    for (std::size_t i = lines.size(); i > 0; --i) {
+        std::string_view t = text::trim_right(lines[i - 1].text);
+        if (t == "Conflicts:")
+            return i - 1;
+        if (!t.empty() && t[0] != '\t' && t[0] != ' ')
+            break;
+    }
+    return lines.size();
+}
+
 static Trailer make_trailer(Line const& line)
 {
     Trailer t;
@@ -62,8 +127,15 @@ static Trailer make_trailer(Line const& line)
     std::size_t colon = s.find(':');
     t.key = std::string(s.substr(0, colon));
     std::string_view value = text::trim(s.substr(colon + 1));
+    // A "#" inside a quoted title ('Fixes: 414bd9d5ebd7 ("x86: nVMX: Basic
+    // test of #DB intercept in L1")', kvm-unit-tests dbcb11d7f580) is part
+    // of the title: comments start after the closing quote.
+    std::size_t from = 1;
+    if (std::size_t open = value.find("(\""); open != std::string_view::npos)
+        if (std::size_t close = value.rfind("\")"); close != std::string_view::npos && close > open)
+            from = close + 2;
     std::size_t hash = std::string_view::npos;
-    for (std::size_t k = 1; k < value.size(); ++k)
+    for (std::size_t k = from; k < value.size(); ++k)
         if (value[k] == '#' && (value[k - 1] == ' ' || value[k - 1] == '\t')) {
             hash = k - 1;
             break;
@@ -135,6 +207,14 @@ void parse_body(Message& message, std::vector<Line> lines)
         above.pop_back();
     while (!above.empty() && text::trim(above.front().text).empty())
         above.erase(above.begin());
+    std::vector<Line> conflicts;
+    if (std::size_t c = conflicts_start(above); c < above.size() && c > 0) {
+        conflicts.assign(above.begin() + static_cast<long>(c), above.end());
+        above.resize(c);
+        while (!above.empty() && text::trim(above.back().text).empty())
+            above.pop_back();
+    }
+    std::vector<bool> bracketed = bracket_note_lines(above);
 
     // The trailer block is the longest run of trailer-like lines at the end of
     // the last paragraph: "Key: value", indented continuations, "[ notes ]"
@@ -147,7 +227,7 @@ void parse_body(Message& message, std::vector<Line> lines)
     std::vector<bool> wrapped(above.size(), false); // lines that continue a wrapped citation
     for (std::size_t i = above.size(); i > para_start; --i) {
         std::string_view s = above[i - 1].text;
-        bool ok = looks_like_trailer(s) || is_trailer_note(s) || (!s.empty() && s[0] == '#') ||
+        bool ok = is_tag_line(s) || is_trailer_note(s) || bracketed[i - 1] || (!s.empty() && s[0] == '#') ||
                   (!s.empty() && (s[0] == ' ' || s[0] == '\t') && i - 1 > para_start);
         if (!ok) {
             auto opener = wrapped_citation_opener(above, i - 1, para_start);
@@ -160,10 +240,33 @@ void parse_body(Message& message, std::vector<Line> lines)
             i = *opener + 1; // the loop's --i moves on to the line above the opener
             continue;
         }
-        if (looks_like_trailer(s))
+        if (is_tag_line(s))
             any_key = true;
         start = i - 1;
     }
+    // A blank line inside the block (kvm-unit-tests 7414b433d6eb: the
+    // author's sign-off, a blank line, then the maintainer's tags): a
+    // paragraph of sign-offs and tags only, right above, belongs to it.
+    if (any_key && start == para_start)
+        for (;;) {
+            std::size_t end = start;
+            while (end > 0 && text::trim(above[end - 1].text).empty())
+                --end;
+            std::size_t first = end;
+            while (first > 0 && !text::trim(above[first - 1].text).empty() &&
+                   (is_tag_line(above[first - 1].text) || bracketed[first - 1]))
+                --first;
+            bool whole = first < end && (first == 0 || text::trim(above[first - 1].text).empty());
+            bool signs = false;
+            for (std::size_t k = first; k < end; ++k)
+                signs = signs || text::istarts_with(above[k].text, "Signed-off-by:");
+            if (!whole || !signs)
+                break;
+            start = first;
+            para_start = first;
+            if (first == 0)
+                break;
+        }
     // A continuation line cannot open the block.
     while (start < above.size() && !above[start].text.empty() &&
            (above[start].text[0] == ' ' || above[start].text[0] == '\t'))
@@ -185,7 +288,11 @@ void parse_body(Message& message, std::vector<Line> lines)
         Line const& line = above[i];
         std::string_view s = line.text;
         bool indented = !s.empty() && (s[0] == ' ' || s[0] == '\t');
-        if ((wrapped[i] || indented) && !message.trailers.empty()) {
+        if (text::trim(s).empty())
+            continue; // the blank line inside a merged block
+        if (bracketed[i]) {
+            message.trailer_notes.push_back(line);
+        } else if ((wrapped[i] || indented) && !message.trailers.empty()) {
             // An indented line, or the rest of a wrapped citation (whose opener
             // is a trailer above), continues the trailer above.
             Trailer& last = message.trailers.back();
@@ -193,12 +300,13 @@ void parse_body(Message& message, std::vector<Line> lines)
             last.value += std::string(text::trim(s));
             last.raw += "\n" + line.text;
             last.continued = true;
-        } else if (looks_like_trailer(s)) {
+        } else if (is_tag_line(s)) {
             message.trailers.push_back(make_trailer(line));
         } else {
             message.trailer_notes.push_back(line);
         }
     }
+    message.trailer_notes.insert(message.trailer_notes.end(), conflicts.begin(), conflicts.end());
     above.resize(start);
     while (!above.empty() && text::trim(above.back().text).empty())
         above.pop_back();

@@ -14,7 +14,8 @@ Citation parse_citation(std::string_view s)
     c.id = std::string(s.substr(0, i));
     std::string_view rest = s.substr(i);
     if (rest.substr(0, 3) == " (\"") {
-        std::size_t close = rest.rfind("\")");
+        // The first closing quote: a citation in prose is followed by more text.
+        std::size_t close = rest.find("\")", 3);
         if (close != std::string_view::npos && close >= 3) {
             c.title = std::string(rest.substr(3, close - 3));
             c.well_formed = true;

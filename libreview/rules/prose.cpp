@@ -25,6 +25,12 @@ bool is_prose_line(std::string_view line)
         return false;
     if (t.find(" | ") != std::string_view::npos) // diffstat
         return false;
+    // Test and kernel log output pasted flush left: "SKIP: test_foo : ...",
+    // "FAIL: ...", "WARNING: ..." (kvm-unit-tests 88b1f6cf23df).
+    std::size_t colon = t.find(": ");
+    if (colon != std::string_view::npos && colon >= 3 && colon <= 8 &&
+        std::all_of(t.begin(), t.begin() + static_cast<long>(colon), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        return false;
     return true;
 }
 
@@ -199,8 +205,14 @@ std::vector<Word> bare_identifiers(std::string_view line)
         bool followed_by_paren = i < line.size() && line[i] == '(';
         bool followed_by_path = i < line.size() && (line[i] == '/' || (line[i] == '.' && i + 1 < line.size() &&
                                                                        text::is_alpha(line[i + 1])));
-        if (!preceded && !followed_by_paren && !followed_by_path && w.find('_') != std::string_view::npos &&
-            w.front() != '_' && w.back() != '_')
+        // 'ip_after_iret' and `foo_bar` name labels, options and strings
+        // (kvm-unit-tests 31e92cadaecc); MSR_PEBS_DATA_CFG is a register or
+        // a constant, not a function (2cb2af7f53db).
+        bool single_quoted = start > 0 && (line[start - 1] == '\'' || line[start - 1] == '`') && i < line.size() &&
+                             (line[i] == '\'' || line[i] == '`');
+        bool upper = std::none_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+        if (!preceded && !followed_by_paren && !followed_by_path && !single_quoted && !upper &&
+            w.find('_') != std::string_view::npos && w.front() != '_' && w.back() != '_')
             out.push_back({w, start});
     }
     return out;
