@@ -66,6 +66,7 @@ std::vector<RawMail> split_mbox(std::string_view data, std::string const& name)
                 break;
             mails.push_back(RawMail{name, static_cast<int>(i) + 2, {}});
             current = &mails.back();
+            current->format_patch = text::trim_right(l).ends_with(" Mon Sep 17 00:00:00 2001");
             previous_blank = false;
             continue;
         }
@@ -165,6 +166,8 @@ void decode_mails(std::vector<RawMail> const& raws, MailInput& input)
                                      patch.error().message);
             continue;
         }
+        if (raw.format_patch)
+            patch->sender_known = false;
         input.mails.push_back(std::move(*patch));
     }
 }

@@ -23,6 +23,10 @@ struct RawMail {
     std::string source; // file the mail was read from
     int line = 1;       // line of its first header in that file
     std::string text;   // RFC 5322 text, "From " separator removed, >From unescaped
+    // The separator is `git format-patch`'s ("From <sha> Mon Sep 17 00:00:00
+    // 2001"): the file was written, not sent, so its From: is the author and
+    // the sender is not known.
+    bool format_patch = false;
 };
 
 // Split mbox text into mails. Separators are "From " lines that follow a

@@ -38,6 +38,9 @@ struct Patch {
     std::string file;    // the file it was read from, if any
     Person author;
     Person committer;    // git committer, or the mail sender
+    // False for `git format-patch` output: its From: is the author, and who
+    // will send it is known only to the sender (the hook, `check --sender`).
+    bool sender_known = true;
     std::int64_t date = 0; // seconds since the epoch, author date
     std::string subject; // the raw subject line, tags included
     std::string subject_tags; // "PATCH v2 3/13" for mail, empty for git

@@ -152,6 +152,7 @@ Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
         patch.commit = from_line.substr(0, 40);
     patch.author = parse_person(header_value(patch.headers, "From"));
     patch.committer = patch.author;
+    patch.sender_known = !text::trim_right(from_line).ends_with(" Mon Sep 17 00:00:00 2001");
     if (auto d = parse_mail_date(header_value(patch.headers, "Date")))
         patch.date = *d;
     if (i < lines.size() && lines[i].empty())

@@ -1,8 +1,27 @@
+#include "libreview/core/text.h"
 #include "libreview/rules/commit_citation.h"
 #include "libreview/rules/tags/module.h"
 
+#include <algorithm>
+
 namespace review {
 namespace {
+
+// A title shortened with "[...]" or "..." whose kept start matches
+// ('("x86/pmu: Mark Intel architectural event available [...]")',
+// kvm-unit-tests 989726f28e1e): the right commit, quoted short.
+bool elides(std::string_view quoted, std::string_view real)
+{
+    for (std::string_view mark : {"[...]", "..."}) {
+        std::size_t at = quoted.find(mark);
+        if (at == std::string_view::npos || at < 8)
+            continue;
+        std::string_view kept = text::trim_right(quoted.substr(0, at));
+        if (real.substr(0, kept.size()) == kept)
+            return true;
+    }
+    return false;
+}
 
 class TagsFixesTarget final : public Rule {
 public:
@@ -51,7 +70,7 @@ public:
                 out.push_back(finding(ctx, t.line, "Fixes: " + r.detail));
                 break;
             case CitationCheck::TitleMismatch:
-                out.push_back(finding(ctx, t.line,
+                out.push_back(finding(ctx, t.line, elides(c.title.value_or(""), r.commit->title) ? std::min(severity(), Severity::Warning) : severity(),
                                       "Fixes: " + c.id + " is titled \"" + r.commit->title + "\", not \"" +
                                           c.title.value_or("") + "\"",
                                       fix));
