@@ -25,10 +25,35 @@ std::vector<std::pair<Skipped, std::size_t>> SkipLog::entries() const
     return out;
 }
 
+// Where a rule runs: everywhere, or on patches touching its paths (and
+// elsewhere off or at a lower severity).
+struct RuleScope {
+    std::vector<std::string> paths;
+    std::optional<Severity> outside;
+
+    // At least half of the touched files lie under the paths: an x86 test
+    // with its lib/x86 helper is x86 work; a treewide change that touches
+    // x86/ among four architectures is not.
+    bool covers(Patch const& patch) const
+    {
+        if (paths.empty() || !patch.diff_known || patch.diff.files.empty())
+            return true;
+        std::size_t in = 0;
+        for (auto const& file : patch.diff.files)
+            for (auto const& prefix : paths)
+                if (file.path().compare(0, prefix.size(), prefix) == 0) {
+                    ++in;
+                    break;
+                }
+        return 2 * in >= patch.diff.files.size();
+    }
+};
+
 struct Engine::State {
     Profile profile;
     std::unique_ptr<TopicTree> topics;
     std::vector<std::unique_ptr<Rule>> rules;
+    std::vector<RuleScope> scopes; // parallel to rules
     std::vector<std::string> problems;
 };
 
@@ -60,6 +85,14 @@ Result<Engine> Engine::create(Profile profile, RuleRegistry const& registry)
         Severity severity = config && config->severity ? *config->severity : entry.info.severity;
         RuleOptions options(entry.info, config, &state->problems);
         state->rules.push_back(entry.make(entry.info, severity, options));
+        RuleScope scope;
+        if (config) {
+            scope.paths = config->paths;
+            scope.outside = config->outside;
+            if (scope.outside && *scope.outside > severity)
+                scope.outside = severity; // outside the paths a rule is never stricter
+        }
+        state->scopes.push_back(std::move(scope));
     }
     return Engine(std::move(state));
 }
@@ -84,9 +117,16 @@ void Engine::check_patch(Patch const& patch, RepoLookup const* repo, std::vector
         return;
     PatchContext ctx{patch, *m_state->topics, repo, &skips};
     std::size_t first = out.size();
-    for (auto const& rule : m_state->rules) {
+    for (std::size_t r = 0; r < m_state->rules.size(); ++r) {
+        Rule const* rule = m_state->rules[r].get();
         if (rule->info().scope != Scope::Patch)
             continue;
+        RuleScope const& scope = m_state->scopes[r];
+        bool inside = scope.covers(patch);
+        if (!inside && !scope.outside) {
+            skips.add(rule->id(), "the patch touches none of its paths");
+            continue;
+        }
         // One place for every rule that reads hunks: none without them.
         if (rule->needs_hunks() && !(patch.diff_known && patch.hunks_known)) {
             skips.add(rule->id(), patch.diff_known ? "only the touched paths were read" : "the input carries no diff");
@@ -96,7 +136,11 @@ void Engine::check_patch(Patch const& patch, RepoLookup const* repo, std::vector
             skips.add(rule->id(), *reason);
             continue;
         }
+        std::size_t before = out.size();
         rule->check(ctx, out);
+        if (!inside)
+            for (std::size_t i = before; i < out.size(); ++i)
+                out[i].severity = std::min(out[i].severity, *scope.outside);
     }
     // Title first, then body and diff in reading order.
     std::stable_sort(out.begin() + static_cast<long>(first), out.end(),

@@ -93,6 +93,17 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
                 std::string key = opt.first.as<std::string>();
                 if (key == "enabled") {
                     config.enabled = opt.second.as<std::string>() != "false" && opt.second.as<std::string>() != "off";
+                } else if (key == "paths") {
+                    config.paths = TRY(yaml::string_list(name, opt.second, "paths"));
+                } else if (key == "outside") {
+                    std::string v = opt.second.as<std::string>();
+                    if (v == "off")
+                        config.outside.reset();
+                    else if (auto sev = parse_severity(v))
+                        config.outside = *sev;
+                    else
+                        return yaml::error_at(name, opt.second,
+                                              "rule '" + id + "': outside must be off, info, warning or error");
                 } else if (key == "severity") {
                     auto sev = parse_severity(opt.second.as<std::string>());
                     if (!sev)
@@ -105,6 +116,8 @@ Result<void> apply(Profile& profile, YAML::Node const& root, std::string const& 
                         std::vector<std::string> candidates = known->second;
                         candidates.push_back("enabled");
                         candidates.push_back("severity");
+                        candidates.push_back("paths");
+                        candidates.push_back("outside");
                         std::string msg = "rule '" + id + "' has no option '" + key + "'";
                         if (auto s = text::did_you_mean(key, candidates))
                             msg += "; did you mean '" + *s + "'?";

@@ -22,6 +22,10 @@ struct OptionValue {
 struct RuleConfig {
     std::optional<bool> enabled;
     std::optional<Severity> severity;
+    // Path scope: the rule runs at its severity only on patches touching a
+    // file under one of `paths`; elsewhere it is off, or runs at `outside`.
+    std::vector<std::string> paths;
+    std::optional<Severity> outside; // nullopt: off outside the paths
     std::map<std::string, OptionValue> options;
     std::string file;
     int line = 0;

@@ -57,6 +57,23 @@ Shortlog split_shortlog(std::string_view title)
     return s;
 }
 
+bool looks_like_file_name(std::string_view seg)
+{
+    static constexpr std::string_view extensions[] = {".c",   ".h",   ".S",   ".rst", ".txt",  ".py", ".sh",
+                                                      ".lds", ".json", ".yml", ".yaml", ".cfg", ".pl", ".bash",
+                                                      ".md",  ".mak"};
+    for (auto ext : extensions)
+        if (seg.size() > ext.size() && seg.substr(seg.size() - ext.size()) == ext)
+            return true;
+    if (seg.size() > 1 && seg[0] == '.' && text::is_alpha(seg[1])) // ".gitignore"
+        return true;
+    static constexpr std::string_view roots[] = {"arch/", "virt/", "include/", "kvm/", "tools/", "drivers/"};
+    for (auto root : roots)
+        if (seg.substr(0, root.size()) == root && seg.size() > root.size())
+            return true;
+    return false;
+}
+
 TopicTree::TopicTree(Profile const& profile) : m_profile(profile) {}
 
 bool TopicTree::known(std::string_view topic) const

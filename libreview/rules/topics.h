@@ -22,6 +22,10 @@ struct Shortlog {
 
 Shortlog split_shortlog(std::string_view title);
 
+// A shortlog prefix that names a file or path ("x86.c", "run_tests.sh",
+// ".gitlab-ci.yml", "arch/x86/kvm/") rather than a topic.
+bool looks_like_file_name(std::string_view prefix);
+
 class TopicTree {
 public:
     explicit TopicTree(Profile const&);

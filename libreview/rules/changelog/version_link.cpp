@@ -15,8 +15,14 @@ bool mentions_version(std::string_view s)
     for (auto const& w : prose::tokens(s)) {
         std::string_view t = w.text;
         if (t.size() >= 2 && t.size() <= 3 && (t[0] == 'v' || t[0] == 'V') && text::is_digit(t[1]) &&
-            (t.size() == 2 || text::is_digit(t[2])))
+            (t.size() == 2 || text::is_digit(t[2]))) {
+            // "v3.0.14" is a release of some software (kvm-unit-tests
+            // 4416649bea11: "GNU-EFI sources from <url> v3.0.14").
+            std::size_t end = w.offset + t.size();
+            if (end + 1 < s.size() && s[end] == '.' && text::is_digit(s[end + 1]))
+                continue;
             return true;
+        }
     }
     return false;
 }

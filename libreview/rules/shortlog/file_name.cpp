@@ -4,19 +4,6 @@
 namespace review {
 namespace {
 
-bool looks_like_file(std::string_view seg)
-{
-    static constexpr std::string_view extensions[] = {".c", ".h", ".S", ".rst", ".txt", ".py", ".sh", ".lds", ".json"};
-    for (auto ext : extensions)
-        if (seg.size() > ext.size() && seg.substr(seg.size() - ext.size()) == ext)
-            return true;
-    static constexpr std::string_view roots[] = {"arch/", "virt/", "include/", "kvm/", "tools/", "drivers/"};
-    for (auto root : roots)
-        if (seg.substr(0, root.size()) == root && seg.size() > root.size())
-            return true;
-    return false;
-}
-
 class ShortlogFileName final : public Rule {
 public:
     static RuleInfo describe()
@@ -30,7 +17,7 @@ public:
     {
         Shortlog s = split_shortlog(ctx.patch.message.title);
         for (auto const& seg : s.prefixes) {
-            if (!looks_like_file(seg))
+            if (!looks_like_file_name(seg))
                 continue;
             std::optional<std::string> fix;
             if (ctx.patch.diff_known) {

@@ -47,9 +47,13 @@ public:
             return;
         }
         std::string const& used = s.prefixes[index];
-        for (std::size_t k = index; k < s.prefixes.size(); ++k)
+        for (std::size_t k = index; k < s.prefixes.size(); ++k) {
             if (s.prefixes[k] == *suggested)
                 return;
+            // "x86: pmu:" names the topic "x86/pmu" in two prefixes.
+            if (k + 1 < s.prefixes.size() && text::iequals(s.prefixes[k] + "/" + s.prefixes[k + 1], *suggested))
+                return;
+        }
         if (!ctx.topics.known(used))
             return; // shortlog.topic reports unknown topics
         if (!ctx.topics.in_tree(used) && used != "selftests")
