@@ -234,3 +234,41 @@ TEST_CASE("root commits, empty commits and hostile messages do not crash", "[cli
     auto j = nlohmann::json::parse(all.out);
     CHECK(j["summary"]["patches"] == 2);
 }
+
+TEST_CASE("input that holds no patch is an error naming the file", "[cli][errors][bad-input]")
+{
+    testsupport::TempDir dir;
+    std::string noise;
+    for (int i = 0; i < 4096; ++i)
+        noise += static_cast<char>((i * 7919 + 13) % 251);
+    std::string const png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + noise;
+    for (auto const& [name, data] : std::vector<std::pair<std::string, std::string>>{
+             {"noise.eml", noise}, {"noise.mbox", noise}, {"image.eml", png}, {"noise.patch", noise},
+             {"chat.eml", "From: a@example.org\nSubject: lunch?\n\nNoon at the usual place.\n"}}) {
+        fs::path f = dir.path() / name;
+        testsupport::write_file(f, data);
+        auto r = run_kvmx({"check", f.string()});
+        INFO(name << ": " << r.err);
+        CHECK(r.status == 2);
+        CHECK(r.err.find(f.string()) != std::string::npos);
+        CHECK(r.out.find("0 patches checked") == std::string::npos);
+    }
+    fs::create_directories(dir.path() / "outgoing");
+    testsupport::write_file(dir.path() / "outgoing" / "0001-x.patch", noise);
+    auto r = run_kvmx({"check", (dir.path() / "outgoing").string()});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("no patch to check") != std::string::npos);
+}
+
+TEST_CASE("format-patch output is checked as the given --sender will send it", "[cli]")
+{
+    // The export of a commit Jane wrote and Sean applied: correct as a file,
+    // wrong when Joe sends it without signing off.
+    auto exported = fixture("rules/tags.signoff/silent-export.patch");
+    CHECK(run_kvmx({"check", exported}).status == 0);
+    auto as_joe = run_kvmx({"check", "--sender", "Joe Other <joe@example.com>", exported});
+    CHECK(as_joe.status == 1);
+    CHECK(as_joe.out.find("the sender (Joe Other <joe@example.com>) has not signed off") != std::string::npos);
+    CHECK(run_kvmx({"check", "--sender", "Sean Christopherson <seanjc@google.com>", exported}).status == 0);
+    CHECK(run_kvmx({"check", "--sender", "nobody", exported}).status == 2);
+}

@@ -135,3 +135,37 @@ TEST_CASE("hook install follows core.hooksPath", "[hook]")
     CHECK(fs::exists(r.repo() / "my-hooks" / "sendemail-validate"));
     CHECK(!fs::exists(r.repo() / ".git" / "hooks" / "sendemail-validate"));
 }
+
+TEST_CASE("the hook knows the sender from sendemail.from, not from the patch's From:", "[hook][send-email]")
+{
+    // Alice backports a commit that Bob wrote and a maintainer applied: the
+    // file's From: is Bob and its last sign-off the maintainer's. Sending it
+    // as Alice without her own sign-off last is refused; the file itself,
+    // checked without a sender, is a correct export.
+    SendEmailRepo r;
+    REQUIRE(r.in_repo("echo d >> arch/x86/kvm/x86.c && git commit -qa --author='Bob Writer <bob@example.org>' "
+                      "-m 'KVM: x86: Fix the bar helper' -m 'Return the error from bar() instead of dropping it.' "
+                      "-m 'Signed-off-by: Bob Writer <bob@example.org>\nLink: "
+                      "https://lore.kernel.org/r/20240101-1-bob@example.org\nSigned-off-by: Sean Christopherson "
+                      "<seanjc@google.com>'") == 0);
+    REQUIRE(r.in_repo("git format-patch -q --base=HEAD~1 -o out HEAD~1") == 0);
+    REQUIRE(r.in_repo(r.kvmx() + " check out/*.patch") == 0);
+    REQUIRE(r.in_repo(r.kvmx() + " hook install") == 0);
+    REQUIRE(r.in_repo("git config sendemail.from 'Alice Hacker <alice@example.org>'") == 0);
+    int status = r.send();
+    INFO(r.log());
+    CHECK(status != 0);
+    CHECK(!fs::exists(r.sent()));
+    CHECK(r.log().find("the sender (Alice Hacker <alice@example.org>) has not signed off") != std::string::npos);
+}
+
+TEST_CASE("the hook refuses a file that is no mail or patch", "[hook][send-email][bad-input]")
+{
+    SendEmailRepo r;
+    REQUIRE(r.in_repo(r.kvmx() + " hook install") == 0);
+    REQUIRE(r.in_repo("mkdir -p out && head -c 4096 /dev/urandom | base64 -w0 > out/noise.patch") == 0);
+    int status = r.send();
+    INFO(r.log());
+    CHECK(status != 0);
+    CHECK(!fs::exists(r.sent()));
+}

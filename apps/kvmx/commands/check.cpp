@@ -23,6 +23,7 @@ struct CheckOptions {
     std::string fail_on = "error";
     unsigned jobs = 0;
     bool all_versions = false;
+    std::string sender;
     std::vector<std::string> inputs;
 };
 
@@ -124,6 +125,12 @@ int run_check(CheckOptions const& opts)
         if (auto err = open_repo())
             return fail(err->describe());
 
+    std::optional<review::Person> sender;
+    if (!opts.sender.empty()) {
+        sender = review::parse_person(opts.sender);
+        if (sender->email.empty() || sender->email.find('@') == std::string::npos)
+            return fail("--sender must be an address ('Name <name@example.com>'), not '" + opts.sender + "'");
+    }
     unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::string> mail_inputs; // read together so versions across files form one history
     for (auto const& input : opts.inputs) {
@@ -145,6 +152,7 @@ int run_check(CheckOptions const& opts)
                 auto patch = review::read_patch_file(file);
                 if (!patch)
                     return fail(patch.error().describe());
+                set_sender(*patch, sender);
                 if (!review::is_cover_letter(*patch))
                     ++report.patches;
                 engine->check_patch(*patch, lookup ? &*lookup : nullptr, report.findings, skips);
@@ -174,7 +182,7 @@ int run_check(CheckOptions const& opts)
             lookup.emplace(*repo);
         if (auto err = check_series_inputs(*engine, mail_inputs, lookup ? &*lookup : nullptr,
                                            opts.all_versions ? review::Versions::All : review::Versions::Latest,
-                                           report, skips, series_run))
+                                           report, skips, series_run, sender))
             return fail(err->describe());
     }
     report.skipped = skips.entries();
@@ -204,6 +212,9 @@ void add_check_command(CLI::App& app, int& status)
     cmd->add_option("--format", opts->format, "output format: text, json or sarif");
     cmd->add_option("--fail-on", opts->fail_on, "exit 1 when findings reach this severity: error, warning, info");
     cmd->add_option("-j,--jobs", opts->jobs, "threads for commit ranges (default: all cores)");
+    cmd->add_option("--sender", opts->sender,
+                    "who will send format-patch files ('Name <addr>'): their sign-off must be last (a patch "
+                    "file's From: is only its author)");
     cmd->add_flag("--all-versions", opts->all_versions,
                   "check every version of a series found in mail input, not only the latest");
     cmd->add_option("inputs", opts->inputs,

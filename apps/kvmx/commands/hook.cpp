@@ -69,6 +69,36 @@ std::optional<fs::path> hooks_dir(std::string const& repo, std::string& error)
     return fs::path(out);
 }
 
+// One `git config` value of the repository git runs the hook in; empty when unset.
+std::string git_config(std::string const& key)
+{
+    std::string cmd = "git config --get " + shell_quote(key) + " 2>/dev/null";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe)
+        return {};
+    std::string out;
+    char buf[1024];
+    while (std::size_t n = fread(buf, 1, sizeof buf, pipe))
+        if (out.size() < 4096)
+            out.append(buf, n);
+    pclose(pipe);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+        out.pop_back();
+    return out;
+}
+
+// Who git send-email sends as: sendemail.from, else user.name <user.email>.
+std::optional<review::Person> sendemail_sender()
+{
+    std::string from = git_config("sendemail.from");
+    if (!from.empty())
+        return review::parse_person(from);
+    std::string email = git_config("user.email");
+    if (email.empty())
+        return std::nullopt;
+    return review::Person{git_config("user.name"), email};
+}
+
 bool is_ours(fs::path const& hook)
 {
     std::ifstream in(hook);
@@ -194,8 +224,11 @@ int run_hook(HookOptions const& opts)
     auto input = review::mail::read_mail_input(message.string());
     if (!input)
         return fail(input.error().describe());
-    if (input->mails.empty())
-        return ExitClean; // nothing kvmx can read: leave the decision to git
+    if (input->mails.empty()) {
+        std::string why = input->problems.empty() ? std::string("no mail could be read from it")
+                                                  : input->problems.front();
+        return fail(message.string() + ": not a mail or patch kvmx can read: " + why);
+    }
     review::Posting self = review::make_posting(input->mails.front());
     if (self.tags.is_reply || !self.tags.is_patch)
         return ExitClean;
@@ -212,6 +245,11 @@ int run_hook(HookOptions const& opts)
     auto engine = load_engine(opts.profile);
     if (!engine)
         return fail(engine.error().describe());
+    // The files are format-patch output: their From: is the author; the
+    // sender is who git send-email sends as.
+    auto sender = sendemail_sender();
+    for (auto& m : mails)
+        set_sender(m, sender);
     review::Mailbox box = review::assemble(std::move(mails));
     review::SkipLog skips;
     auto result = review::check_mailbox(*engine, box, nullptr, skips);

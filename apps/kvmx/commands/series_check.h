@@ -24,10 +24,17 @@ struct SeriesRun {
 };
 
 // Read every input as mail, assemble series across all of them (so v2.mbox
-// and v3.mbox form one history) and check them into `report`.
+// and v3.mbox form one history) and check them into `report`. An input that
+// holds no patch (not mail at all, or mail without a patch) is an error.
+// `sender`, when given, is who sends format-patch output (whose From: is the
+// author): the hook's sendemail.from, or check --sender.
 std::optional<review::Error> check_series_inputs(review::Engine const&, std::vector<std::string> const& inputs,
                                                  review::RepoLookup const*, review::Versions, review::Report&,
-                                                 review::SkipLog&, SeriesRun&);
+                                                 review::SkipLog&, SeriesRun&,
+                                                 std::optional<review::Person> const& sender = std::nullopt);
+
+// Name the sender of format-patch output, whose From: is only the author.
+void set_sender(review::Patch&, std::optional<review::Person> const& sender);
 
 // Compiler-style text, one block per series with its version history.
 void write_series_text(review::Report const&, SeriesRun const&, std::ostream&);
