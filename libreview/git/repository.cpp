@@ -1,11 +1,14 @@
 #include "libreview/git/repository.h"
 
 #include "libreview/core/text.h"
+#include "libreview/git/commit_diff.h"
 #include "libreview/git/handles.h"
 
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace review::git {
 
@@ -21,6 +24,9 @@ void ensure_started()
         // Cache blobs too (libgit2 caches none by default): consecutive commits
         // share them, so a walk over a range reads each one from the pack once.
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<std::size_t>(1) << 20);
+        // Bound the cache (256 MiB by default): the blobs neighbouring commits
+        // share fit in far less, and a run over a long history stays small.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<std::ptrdiff_t>(32) << 20);
         // Do not re-hash every object read, as git itself does not: the pack's
         // checksums already cover corruption, and hashing cost a fifth of a walk.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
@@ -41,10 +47,22 @@ std::string last_error()
     return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-Repository::Repository(git_repository* repo, std::string path) : m_repo(repo), m_path(std::move(path)) {}
+struct Repository::Memo {
+    struct Node {
+        std::int64_t time = 0;
+        std::vector<std::string> parents; // raw 20-byte ids
+    };
+    std::unordered_map<std::string, std::optional<CommitInfo>> lookups;
+    std::unordered_map<std::string, Node> graph;
+};
+
+Repository::Repository(git_repository* repo, std::string path)
+    : m_repo(repo), m_path(std::move(path)), m_memo(std::make_unique<Memo>())
+{
+}
 Repository::Repository(Repository&& other) noexcept
     : m_repo(std::exchange(other.m_repo, nullptr)), m_path(std::move(other.m_path)),
-      m_release_tags(std::move(other.m_release_tags))
+      m_release_tags(std::move(other.m_release_tags)), m_memo(std::move(other.m_memo))
 {
 }
 Repository& Repository::operator=(Repository&& other) noexcept
@@ -55,6 +73,7 @@ Repository& Repository::operator=(Repository&& other) noexcept
         m_repo = std::exchange(other.m_repo, nullptr);
         m_path = std::move(other.m_path);
         m_release_tags = std::move(other.m_release_tags);
+        m_memo = std::move(other.m_memo);
     }
     return *this;
 }
@@ -139,121 +158,6 @@ static Person signature_person(git_signature const* sig)
     return p;
 }
 
-struct DiffBuilder {
-    Diff* diff;
-    std::size_t lines = 0;
-};
-
-// The file-level facts of a delta: added, deleted and the paths that exist.
-static FileDiff file_of(git_diff_delta const* delta)
-{
-    FileDiff file;
-    file.is_new = delta->status == GIT_DELTA_ADDED;
-    file.is_deleted = delta->status == GIT_DELTA_DELETED;
-    if (!file.is_new)
-        file.old_path = text::sanitize_utf8(delta->old_file.path ? delta->old_file.path : "");
-    if (!file.is_deleted)
-        file.new_path = text::sanitize_utf8(delta->new_file.path ? delta->new_file.path : "");
-    return file;
-}
-
-static Result<void> fill_diff(git_repository* repo, git_commit* commit, Diff& out, bool hunks)
-{
-    git_tree* new_tree_raw = nullptr;
-    if (git_commit_tree(&new_tree_raw, commit) != 0)
-        return make_error("cannot read tree: " + last_error());
-    TreePtr new_tree(new_tree_raw);
-    TreePtr old_tree;
-    if (git_commit_parentcount(commit) > 0) {
-        git_commit* parent = nullptr;
-        if (git_commit_parent(&parent, commit, 0) != 0)
-            return make_error("cannot read parent: " + last_error());
-        CommitPtr parent_holder(parent);
-        git_tree* t = nullptr;
-        if (git_commit_tree(&t, parent) != 0)
-            return make_error("cannot read parent tree: " + last_error());
-        old_tree.reset(t);
-    }
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    opts.context_lines = 0;
-    git_diff* diff_raw = nullptr;
-    if (git_diff_tree_to_tree(&diff_raw, repo, old_tree.get(), new_tree.get(), &opts) != 0)
-        return make_error("cannot diff: " + last_error());
-    DiffPtr diff(diff_raw);
-    std::size_t total = 0;
-    std::size_t deltas = git_diff_num_deltas(diff.get());
-    for (std::size_t d = 0; d < deltas && d < 20000; ++d) {
-        git_diff_delta const* delta = git_diff_get_delta(diff.get(), d);
-        if (!hunks) {
-            out.files.push_back(file_of(delta));
-            continue;
-        }
-        // Diff the blobs through git_blob_lookup(), which goes through
-        // libgit2's object cache, rather than git_patch_from_diff(), which
-        // reads both sides from the pack every time: the old side of a
-        // commit is usually the new side of the one checked just before.
-        BlobPtr old_blob, new_blob;
-        if (!git_oid_is_zero(&delta->old_file.id)) {
-            git_blob* b = nullptr;
-            if (git_blob_lookup(&b, repo, &delta->old_file.id) != 0)
-                return make_error("cannot read blob: " + last_error());
-            old_blob.reset(b);
-        }
-        if (!git_oid_is_zero(&delta->new_file.id)) {
-            git_blob* b = nullptr;
-            if (git_blob_lookup(&b, repo, &delta->new_file.id) != 0)
-                return make_error("cannot read blob: " + last_error());
-            new_blob.reset(b);
-        }
-        git_patch* p = nullptr;
-        if (git_patch_from_blobs(&p, old_blob.get(), delta->old_file.path, new_blob.get(), delta->new_file.path,
-                                 &opts) != 0)
-            return make_error("cannot build patch: " + last_error());
-        PatchPtr patch(p);
-        FileDiff file = file_of(delta);
-        file.is_rename = delta->status == GIT_DELTA_RENAMED;
-        file.binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
-        if (!patch) {
-            out.files.push_back(std::move(file));
-            continue;
-        }
-        std::size_t hunks = git_patch_num_hunks(patch.get());
-        for (std::size_t h = 0; h < hunks; ++h) {
-            git_diff_hunk const* gh = nullptr;
-            std::size_t nlines = 0;
-            if (git_patch_get_hunk(&gh, &nlines, patch.get(), h) != 0)
-                break;
-            Hunk hunk;
-            hunk.old_start = gh->old_start;
-            hunk.old_count = gh->old_lines;
-            hunk.new_start = gh->new_start;
-            hunk.new_count = gh->new_lines;
-            std::string_view header(gh->header, gh->header_len);
-            std::size_t end = header.find(" @@", 3);
-            if (end != std::string_view::npos)
-                hunk.function_context = std::string(text::trim(header.substr(end + 3)));
-            for (std::size_t l = 0; l < nlines && total < 2000000; ++l, ++total) {
-                git_diff_line const* gl = nullptr;
-                if (git_patch_get_line_in_hunk(&gl, patch.get(), h, l) != 0)
-                    break;
-                std::string_view content(gl->content, gl->content_len);
-                if (!content.empty() && content.back() == '\n')
-                    content.remove_suffix(1);
-                DiffLine line{std::string(content), gl->new_lineno, gl->old_lineno, 0};
-                if (gl->origin == GIT_DIFF_LINE_ADDITION)
-                    hunk.added.push_back(std::move(line));
-                else if (gl->origin == GIT_DIFF_LINE_DELETION)
-                    hunk.removed.push_back(std::move(line));
-                else if (gl->origin == GIT_DIFF_LINE_CONTEXT)
-                    hunk.context.push_back(std::move(line));
-            }
-            file.hunks.push_back(std::move(hunk));
-        }
-        out.files.push_back(std::move(file));
-    }
-    return {};
-}
-
 Result<Patch> Repository::read_patch(std::string const& id, DiffDepth depth) const
 {
     git_oid oid;
@@ -276,7 +180,7 @@ Result<Patch> Repository::read_patch(std::string const& id, DiffDepth depth) con
     patch.message = parse_message(message, 1);
     patch.subject = patch.message.title;
     if (depth != DiffDepth::None && !patch.is_merge) {
-        TRY_VOID(fill_diff(m_repo, raw, patch.diff, depth == DiffDepth::Hunks));
+        TRY_VOID(commit_diff(m_repo, raw, patch.diff, depth == DiffDepth::Hunks));
         patch.diff_known = true;
         patch.hunks_known = depth == DiffDepth::Hunks;
     }
@@ -287,6 +191,16 @@ Result<std::optional<CommitInfo>> Repository::lookup(std::string const& abbrevia
 {
     if (abbreviated.size() < 4 || abbreviated.size() > GIT_OID_HEXSZ || !text::is_hex(abbreviated))
         return std::optional<CommitInfo>{};
+    if (auto it = m_memo->lookups.find(abbreviated); it != m_memo->lookups.end())
+        return it->second;
+    auto found = lookup_uncached(abbreviated);
+    if (found && m_memo->lookups.size() < 100000)
+        m_memo->lookups.emplace(abbreviated, *found);
+    return found;
+}
+
+Result<std::optional<CommitInfo>> Repository::lookup_uncached(std::string const& abbreviated) const
+{
     git_oid oid;
     if (git_oid_fromstrn(&oid, abbreviated.c_str(), abbreviated.size()) != 0)
         return std::optional<CommitInfo>{};
@@ -302,6 +216,24 @@ Result<std::optional<CommitInfo>> Repository::lookup(std::string const& abbrevia
         CommitInfo{oid_hex(git_commit_id(raw)), text::sanitize_utf8(summary ? summary : "")});
 }
 
+static Repository::Memo::Node const* memo_node(git_repository* repo, Repository::Memo& memo, git_oid const& oid)
+{
+    std::string key(reinterpret_cast<char const*>(oid.id), GIT_OID_RAWSZ);
+    if (auto it = memo.graph.find(key); it != memo.graph.end())
+        return &it->second;
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &oid) != 0)
+        return nullptr;
+    CommitPtr commit(raw);
+    Repository::Memo::Node n;
+    n.time = git_commit_time(raw);
+    for (unsigned i = 0; i < git_commit_parentcount(raw); ++i) {
+        git_oid const* p = git_commit_parent_id(raw, i);
+        n.parents.emplace_back(reinterpret_cast<char const*>(p->id), GIT_OID_RAWSZ);
+    }
+    return &memo.graph.emplace(std::move(key), std::move(n)).first->second;
+}
+
 bool Repository::is_ancestor(std::string const& ancestor, std::string const& descendant) const
 {
     git_oid a, d;
@@ -309,8 +241,37 @@ bool Repository::is_ancestor(std::string const& ancestor, std::string const& des
         return false;
     if (git_oid_equal(&a, &d))
         return true;
-    return git_graph_descendant_of(m_repo, &d, &a) == 1;
+    // Walk back from the descendant over a memoized graph, and stop on
+    // commits older than the ancestor (a day's slack for clock skew): a range
+    // check asks this for every Fixes:, and libgit2's git_graph_descendant_of()
+    // parsed every commit in between again each time.
+    constexpr std::int64_t skew = 24 * 3600;
+    constexpr std::size_t max_walk = 2000000;
+    auto const* target = memo_node(m_repo, *m_memo, a);
+    if (!target)
+        return false;
+    std::string const want(reinterpret_cast<char const*>(a.id), GIT_OID_RAWSZ);
+    std::int64_t const floor = target->time - skew;
+    std::vector<std::string> stack{std::string(reinterpret_cast<char const*>(d.id), GIT_OID_RAWSZ)};
+    std::unordered_set<std::string> seen{stack.front()};
+    while (!stack.empty() && seen.size() < max_walk) {
+        std::string id = std::move(stack.back());
+        stack.pop_back();
+        if (id == want)
+            return true;
+        git_oid oid;
+        git_oid_fromraw(&oid, reinterpret_cast<unsigned char const*>(id.data()));
+        auto const* n = memo_node(m_repo, *m_memo, oid);
+        if (!n || n->time < floor)
+            continue;
+        for (auto const& p : n->parents)
+            if (seen.insert(p).second)
+                stack.push_back(p);
+    }
+    return false;
 }
+
+
 
 static bool is_release_tag(std::string_view name)
 {

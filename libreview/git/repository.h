@@ -71,11 +71,17 @@ public:
 
     git_repository* raw() const { return m_repo; }
 
+    struct Memo; // defined in repository.cpp
+
 private:
+    Result<std::optional<CommitInfo>> lookup_uncached(std::string const& abbreviated) const;
     Repository(git_repository*, std::string path);
     git_repository* m_repo = nullptr;
     std::string m_path;
     mutable std::optional<std::vector<std::string>> m_release_tags; // commit ids
+    // Lookups and the commit graph seen so far: a range check asks for the
+    // same Fixes: targets and walks the same history again and again.
+    std::unique_ptr<Memo> m_memo;
 };
 
 // Start libgit2 once; safe to call from any thread.
