@@ -86,6 +86,10 @@ std::optional<std::string> find_pronoun(std::string_view line)
         if (before == '/' || after == '/' || before == '-' || after == '-' || before == '.' || before == '_' ||
             before == '%' || before == '$' || (before == '(' && after == ')'))
             continue;
+        // "I.e." (Sean's changelogs, 42adf7929eda upstream) and "I." as a
+        // numeral are abbreviations, not the pronoun.
+        if (w == "I" && after == '.')
+            continue;
         if (std::find(i_forms.begin(), i_forms.end(), w) != i_forms.end())
             return std::string(w);
         // All-caps "US", "OUR", "MY" are acronyms or shouting, not pronouns.

@@ -15,7 +15,7 @@ namespace {
 std::string fixture(std::string const& rel) { return (testsupport::fixtures_dir() / rel).string(); }
 
 std::string const clean_patch = "rules/shortlog.case/silent.patch";
-std::string const bad_patch = "rules/shortlog.case/fire-lowercase.patch";
+std::string const bad_patch = "rules/tags.signoff/fire-no-signoff.patch";
 
 } // namespace
 
@@ -27,8 +27,8 @@ TEST_CASE("check exits 0 on a clean patch and 1 on an error finding", "[cli]")
     auto bad = run_kvmx({"check", fixture(bad_patch)});
     CHECK(bad.status == 1);
     // Compiler-style location so editors can jump to it.
-    CHECK(bad.out.find("fire-lowercase.patch:4: error: ") != std::string::npos);
-    CHECK(bad.out.find("[shortlog.case]") != std::string::npos);
+    CHECK(bad.out.find("fire-no-signoff.patch:11: error: ") != std::string::npos);
+    CHECK(bad.out.find("[tags.signoff]") != std::string::npos);
 }
 
 TEST_CASE("the fail-on option lowers the exit threshold", "[cli]")
@@ -78,13 +78,13 @@ TEST_CASE("SARIF output is SARIF 2.1.0 with rule metadata and results", "[cli][s
     CHECK(run["tool"]["driver"]["rules"].size() >= 30);
     bool found = false;
     for (auto const& res : run["results"]) {
-        if (res["ruleId"] != "shortlog.case")
+        if (res["ruleId"] != "tags.signoff")
             continue;
         found = true;
         CHECK(res["level"] == "error");
         auto idx = res["ruleIndex"].get<std::size_t>();
-        CHECK(run["tool"]["driver"]["rules"][idx]["id"] == "shortlog.case");
-        CHECK(res["locations"][0]["physicalLocation"]["region"]["startLine"] == 4);
+        CHECK(run["tool"]["driver"]["rules"][idx]["id"] == "tags.signoff");
+        CHECK(res["locations"][0]["physicalLocation"]["region"]["startLine"] == 11);
     }
     CHECK(found);
 }
