@@ -9,7 +9,7 @@ class ShortlogCapitalize final : public Rule {
 public:
     static RuleInfo describe()
     {
-        return {"shortlog.capitalize", Severity::Error, Scope::Patch,
+        return {"shortlog.capitalize", Severity::Warning, Scope::Patch,
                 "Capitalize the first word of the shortlog description", "Shortlog",
                 {{"exempt-words", "[]", "lowercase words allowed to open the description"}}};
     }

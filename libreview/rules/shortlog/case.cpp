@@ -9,7 +9,7 @@ class ShortlogCase final : public Rule {
 public:
     static RuleInfo describe()
     {
-        return {"shortlog.case", Severity::Error, Scope::Patch,
+        return {"shortlog.case", Severity::Warning, Scope::Patch,
                 "Prefix and topic names are case sensitive ('KVM: x86:', not 'kvm: X86:')", "Shortlog", {}};
     }
     ShortlogCase(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}

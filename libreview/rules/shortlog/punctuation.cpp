@@ -9,7 +9,7 @@ class ShortlogPunctuation final : public Rule {
 public:
     static RuleInfo describe()
     {
-        return {"shortlog.punctuation", Severity::Error, Scope::Patch, "Omit ending punctuation in the shortlog",
+        return {"shortlog.punctuation", Severity::Warning, Scope::Patch, "Omit ending punctuation in the shortlog",
                 "Shortlog", {}};
     }
     ShortlogPunctuation(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}

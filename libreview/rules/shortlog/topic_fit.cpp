@@ -69,16 +69,27 @@ public:
             // When the topic's own files are most of the change, the stray
             // file rides along ("KVM: nSVM:" with one line in mmu/mmu.c,
             // accepted upstream): info, not a warning.
+            // Weigh files by the lines they change (upstream eb441168983e:
+            // 22 lines in svm/nested.c, 11 in mmu/mmu.c), or count them when
+            // only the paths were read.
             std::size_t own = 0, mapped = 0;
             std::string const* stray = nullptr;
             std::string stray_topic;
-            for (auto const& p : paths) {
+            for (auto const& file : ctx.patch.diff.files) {
+                std::string const& p = file.path();
                 auto t = ctx.topics.topic_for_path(p);
                 if (!t || t->empty() || *t == "selftests")
                     continue;
-                ++mapped;
+                std::size_t weight = 1;
+                if (ctx.patch.hunks_known) {
+                    weight = 0;
+                    for (auto const& h : file.hunks)
+                        weight += h.added.size() + h.removed.size();
+                    weight = std::max<std::size_t>(weight, 1);
+                }
+                mapped += weight;
                 if (ctx.topics.is_ancestor(*t, used) || ctx.topics.is_ancestor(used, *t))
-                    ++own;
+                    own += weight;
                 else if (!stray)
                     stray = &p, stray_topic = *t;
             }
