@@ -25,16 +25,15 @@ measure() {
   shift
   local walls=() users=() rss=()
   for _ in $(seq "$runs"); do
-    local out
-    out=$( { /usr/bin/time -f '%e %U %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-    read -r w u m <<<"$out"
+    /usr/bin/time -o "$tmp/time" -f '%e %U %M' "$@" >/dev/null 2>&1 || true
+    read -r w u m < <(tail -n 1 "$tmp/time")
     walls+=("$(awk -v x="$w" 'BEGIN {printf "%d", x * 1000}')")
     users+=("$(awk -v x="$u" 'BEGIN {printf "%d", x * 1000}')")
     rss+=("$m")
   done
   med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   printf '%-44s wall %6s ms  user %6s ms  max RSS %7s KB\n' "$label" "$(med "${walls[@]}")" "$(med "${users[@]}")" "$(med "${rss[@]}")"
-  echo "$(med "${walls[@]}") $(med "${users[@]}")" > "$tmp/$(echo "$label" | tr -c 'a-z0-9' _)"
+  echo "$(med "${walls[@]}") $(med "${users[@]}")" > "$tmp/$(printf '%s' "$label" | tr -c 'a-z0-9' _)"
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
