@@ -1,0 +1,142 @@
+// kvmx range-diff: compare two versions of a series without a repository.
+
+#include "apps/kvmx/commands/commands.h"
+#include "apps/kvmx/commands/queue_common.h"
+#include "libreview/mail/mailbox.h"
+#include "libreview/patch/patch_file.h"
+#include "libreview/queue/ingest.h"
+#include "libreview/queue/range_diff.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace kvmx {
+namespace {
+
+namespace q = review::queue;
+
+struct RangeDiffOptions {
+    std::string db;
+    std::vector<std::string> refs;
+    int creation_factor = 60;
+};
+
+// Patches of an mbox file, in index order; cover letters and replies left out.
+review::Result<std::vector<q::RangePatch>> from_file(std::string const& path)
+{
+    std::string data = TRY(review::read_file_bounded(path, review::mail::max_mailbox_size));
+    if (data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b)
+        data = TRY(review::mail::gunzip(data, path));
+    std::vector<std::pair<int, q::RangePatch>> found;
+    for (auto const& raw : review::mail::split_mbox(data, path)) {
+        auto meta = q::read_meta(raw.text, path, raw.line);
+        if (!meta || meta->kind != q::Kind::Patch)
+            continue;
+        found.emplace_back(meta->index, q::range_patch(raw.text, path, meta->index));
+        if (found.size() > q::max_range_patches)
+            return review::make_error("more than " + std::to_string(q::max_range_patches) + " patches", path);
+    }
+    if (found.empty())
+        return review::make_error("no patches in the file", path);
+    std::stable_sort(found.begin(), found.end(), [](auto const& a, auto const& b) { return a.first < b.first; });
+    std::vector<q::RangePatch> out;
+    for (auto& f : found)
+        out.push_back(std::move(f.second));
+    return out;
+}
+
+review::Result<std::vector<q::RangePatch>> from_queue(q::Queue& queue, std::int64_t id, std::optional<std::size_t> k)
+{
+    auto mails = TRY(queue.version_mails(id, k));
+    std::vector<q::RangePatch> out;
+    for (auto const& p : mails.patches)
+        out.push_back(q::range_patch(p.raw, p.patch.message_id, p.patch.index));
+    return out;
+}
+
+int run(RangeDiffOptions const& o)
+{
+    if (o.refs.empty() || o.refs.size() > 2)
+        return fail("range-diff needs a series (its last two versions) or two versions");
+    if (o.creation_factor < 0 || o.creation_factor > 1000)
+        return fail("--creation-factor must be between 0 and 1000");
+    std::optional<q::Queue> queue;
+    auto open = [&]() -> std::optional<review::Error> {
+        if (queue)
+            return std::nullopt;
+        auto opened = open_queue(o.db);
+        if (!opened)
+            return opened.error();
+        queue.emplace(std::move(*opened));
+        return std::nullopt;
+    };
+    std::vector<std::vector<q::RangePatch>> sides;
+    std::vector<std::string> names;
+    if (o.refs.size() == 1) {
+        if (auto e = open())
+            return fail(e->describe());
+        auto ref = resolve_version_ref(*queue, o.refs[0]);
+        if (!ref)
+            return fail(ref.error().describe());
+        auto view = queue->show(ref->first);
+        if (!view)
+            return fail(view.error().describe());
+        std::size_t newer = ref->second.value_or(view->versions.size() - 1);
+        if (newer == 0)
+            return fail("series " + std::to_string(ref->first) + " has no version before v" +
+                        view->versions[newer].version);
+        for (std::size_t k : {newer - 1, newer}) {
+            auto side = from_queue(*queue, ref->first, k);
+            if (!side)
+                return fail(side.error().describe());
+            sides.push_back(std::move(*side));
+            names.push_back("v" + view->versions[k].version);
+        }
+    } else {
+        for (auto const& r : o.refs) {
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(r, ec)) {
+                auto side = from_file(r);
+                if (!side)
+                    return fail(side.error().describe());
+                sides.push_back(std::move(*side));
+                names.push_back(r);
+                continue;
+            }
+            if (auto e = open())
+                return fail(e->describe());
+            auto ref = resolve_version_ref(*queue, r);
+            if (!ref)
+                return fail(ref.error().describe());
+            auto side = from_queue(*queue, ref->first, ref->second);
+            if (!side)
+                return fail(side.error().describe());
+            sides.push_back(std::move(*side));
+            names.push_back(r);
+        }
+    }
+    auto diff = q::range_diff(sides[0], sides[1], o.creation_factor);
+    std::cout << "range-diff " << names[0] << " (" << sides[0].size() << " patches) -> " << names[1] << " ("
+              << sides[1].size() << " patches)\n";
+    std::cout << q::format_range_diff(diff, sides[0], sides[1]);
+    return ExitClean;
+}
+
+} // namespace
+
+void add_range_diff_command(CLI::App& app, int& status)
+{
+    auto o = std::make_shared<RangeDiffOptions>();
+    auto* cmd = app.add_subcommand("range-diff", "compare two versions of a series, without a repository");
+    add_db_option(*cmd, o->db);
+    cmd->add_option("versions", o->refs,
+                    "a series (its last two versions), or two of: ID:vN, a Message-ID, an mbox file")
+        ->required();
+    cmd->add_option("--creation-factor", o->creation_factor,
+                    "percentage of a patch's size a pairing may cost before it counts as dropped and added (60)");
+    cmd->footer("Patches are paired by content as git range-diff pairs commits; each pair prints '=' (same) or '!'\n"
+                "with the diff of the two patches, '<' a dropped patch, '>' an added one, '(moved)' a reordered one.");
+    cmd->callback([o, &status] { status = run(*o); });
+}
+
+} // namespace kvmx
