@@ -269,7 +269,12 @@ Grouping group_mails(std::vector<MailMeta> const& rows, std::vector<std::pair<st
                     continue;
                 if (p.date - cand.last_date > subject_window)
                     continue;
-                if (!version_above(pi, cand.latest))
+                // The same version again within a week is a repost (patchwork's
+                // unlabeled revision); an equal version later is another series.
+                bool repost = rows[postings[cand.latest].lead].version.key == lead.version.key &&
+                              rows[postings[cand.latest].lead].rfc == lead.rfc &&
+                              p.date - cand.last_date <= repost_window;
+                if (!version_above(pi, cand.latest) && !repost)
                     continue;
                 bool same_title = normalize_title(clead.title) == normalize_title(lead.title);
                 if (!same_title) {

@@ -23,6 +23,7 @@
 namespace review::queue {
 
 inline constexpr std::int64_t subject_window = 180 * 86400; // seconds between versions linked by subject
+inline constexpr std::int64_t repost_window = 7 * 86400;   // the same version posted again
 inline constexpr std::int64_t unthreaded_window = 3600;      // unthreaded patches of one posting
 
 struct PostingPlan {

@@ -858,7 +858,7 @@ void add_trailers(Snap const& snap, std::int64_t row, bool from_cover, std::stri
     for (auto const& r : it->second)
         for (auto const& t : r.trailers) {
             bool dup = std::any_of(out.begin(), out.end(), [&](TrailerView const& x) {
-                return text::iequals(x.key, t.key) && email_of(x.value) == t.email;
+                return text::iequals(x.key, t.key) && text::iequals(x.value, t.value);
             });
             if (dup)
                 continue;
@@ -943,7 +943,7 @@ SeriesView build_series_view(Snap const& snap, Snap::Series const& s, bool detai
                     if (old.patch_id == m.patch_id)
                         for (auto const& t : old.trailers) {
                             bool dup = std::any_of(pv.trailers.begin(), pv.trailers.end(), [&](auto const& x) {
-                                return text::iequals(x.key, t.key) && email_of(x.value) == email_of(t.value);
+                                return text::iequals(x.key, t.key) && text::iequals(x.value, t.value);
                             });
                             if (!dup) {
                                 TrailerView c = t;

@@ -275,7 +275,8 @@ int run_applied(QueueOptions const& o)
     for (auto const& s : *list)
         if (s.state != q::State::Archived && (since == 0 || s.first_posted < since))
             since = s.first_posted;
-    auto commits = q::read_branch(*repo, o.branch, since ? since - 30 * 86400 : 0);
+    (void)since; // committer dates of rebased branches say little; the walk is bounded instead
+    auto commits = q::read_branch(*repo, o.branch, 0);
     if (!commits)
         return fail(commits.error().describe());
     std::vector<q::AppliedMark> marks;

@@ -35,8 +35,7 @@ int run(TyOptions o)
     auto repo = review::git::Repository::open(o.repo);
     if (!repo)
         return fail(repo.error().describe());
-    auto const& v = mails->series.versions[mails->version];
-    auto commits = q::read_branch(*repo, o.branch, v.date ? v.date - 30 * 86400 : 0);
+    auto commits = q::read_branch(*repo, o.branch, 0);
     if (!commits)
         return fail(commits.error().describe());
     std::vector<q::PatchView> patches;
