@@ -69,7 +69,8 @@ Result<Inbox> Inbox::open(std::string const& epoch)
 
 namespace {
 
-Result<std::vector<git_oid>> master_oldest_first(git_repository* repo, std::string const& path)
+Result<std::vector<git_oid>> master_oldest_first(git_repository* repo, std::string const& path,
+                                                 git_oid const* after = nullptr)
 {
     git_revwalk* raw = nullptr;
     if (git_revwalk_new(&raw, repo) != 0)
@@ -78,6 +79,9 @@ Result<std::vector<git_oid>> master_oldest_first(git_repository* repo, std::stri
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     if (git_revwalk_push_ref(walk.get(), "refs/heads/master") != 0 && git_revwalk_push_head(walk.get()) != 0)
         return make_error("the epoch has no master branch: " + last_error(), path);
+    // Only the commits after the cursor: the walk stops at it.
+    if (after && git_revwalk_hide(walk.get(), after) != 0)
+        return make_error("cannot walk the epoch from the last commit read: " + last_error(), path);
     std::vector<git_oid> ids;
     git_oid oid;
     int rc;
@@ -93,8 +97,25 @@ Result<std::vector<git_oid>> master_oldest_first(git_repository* repo, std::stri
 Result<InboxWalk> Inbox::pending(InboxCursor const& cursor,
                                  std::function<std::string(std::string const&)> const& message_id_of) const
 {
-    auto ids = TRY(master_oldest_first(m_repo, m_path));
     InboxWalk walk;
+    if (!cursor.empty()) {
+        // Fast path: the cursor commit is still there and on master.
+        git_oid want;
+        git_commit* c = nullptr;
+        git_oid tip;
+        if (git_oid_fromstr(&want, cursor.commit.c_str()) == 0 && git_commit_lookup(&c, m_repo, &want) == 0 &&
+            git_reference_name_to_id(&tip, m_repo, "refs/heads/master") == 0 &&
+            (git_oid_equal(&tip, &want) || git_graph_descendant_of(m_repo, &tip, &want) == 1)) {
+            git_commit_free(c);
+            auto ids = TRY(master_oldest_first(m_repo, m_path, &want));
+            for (auto const& id : ids)
+                walk.commits.push_back(oid_hex(&id));
+            return walk;
+        }
+        if (c)
+            git_commit_free(c);
+    }
+    auto ids = TRY(master_oldest_first(m_repo, m_path));
     std::size_t start = 0;
     if (!cursor.empty()) {
         git_oid want;

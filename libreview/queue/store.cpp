@@ -261,6 +261,19 @@ Result<void> set_dirty(Database& db)
     return db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES('dirty', '1')");
 }
 
+Result<bool> dirty(Database& db)
+{
+    auto st = TRY(db.prepare("SELECT 1 FROM meta WHERE key = 'dirty'"));
+    return st.step();
+}
+
+Result<std::size_t> series_count(Database& db)
+{
+    auto st = TRY(db.prepare("SELECT count(DISTINCT series_id) FROM postings"));
+    (void)TRY(st.step());
+    return static_cast<std::size_t>(st.integer(0));
+}
+
 std::string message_id_of_raw(std::string const& raw)
 {
     auto meta = read_meta(raw, "inbox", 1);
@@ -400,7 +413,7 @@ Result<SyncReport> Queue::sync_path(std::string const& path, SyncOptions const& 
                 entries.push_back(TRY(box.read(walk.commits[i])));
             auto tx = TRY(m_db.begin());
             auto ins = TRY(make_inserter(m_db, report));
-            std::string last_id;
+            std::size_t changed = report.added + report.deleted;
             for (auto const& e : entries) {
                 if (e.raw.empty())
                     continue;
@@ -418,11 +431,15 @@ Result<SyncReport> Queue::sync_path(std::string const& path, SyncOptions const& 
                          .bind(4, last.subject)
                          .bind(5, message_id_of_raw(last.raw))
                          .run());
-            TRY_VOID(set_dirty(m_db));
+            if (report.added + report.deleted != changed)
+                TRY_VOID(set_dirty(m_db));
             TRY_VOID(tx.commit());
         }
     }
-    TRY_VOID(rebuild(opts, report));
+    if (report.added || report.deleted || TRY(dirty(m_db)))
+        TRY_VOID(rebuild(opts, report));
+    else
+        report.series = TRY(series_count(m_db));
     return report;
 }
 
@@ -436,6 +453,7 @@ Result<SyncReport> Queue::sync_raw(std::vector<mail::RawMail> const& raws, SyncO
         std::size_t end = std::min(n, begin + batch);
         auto tx = TRY(m_db.begin());
         auto ins = TRY(make_inserter(m_db, report));
+        std::size_t changed = report.added + report.deleted;
         for (std::size_t i = begin; i < end; ++i)
             TRY_VOID(ins.add(raws[i].text, raws[i].source, raws[i].line, 0));
         if (end >= n && cursor) {
@@ -443,12 +461,16 @@ Result<SyncReport> Queue::sync_raw(std::vector<mail::RawMail> const& raws, SyncO
                                         "message_id) VALUES(?1, ?2, 0, '', '')"));
             TRY_VOID(cur.bind(1, cursor->first).bind(2, cursor->second).run());
         }
-        TRY_VOID(set_dirty(m_db));
+        if (report.added + report.deleted != changed)
+            TRY_VOID(set_dirty(m_db));
         TRY_VOID(tx.commit());
         if (end >= n)
             break;
     }
-    TRY_VOID(rebuild(opts, report));
+    if (report.added || report.deleted || TRY(dirty(m_db)))
+        TRY_VOID(rebuild(opts, report));
+    else
+        report.series = TRY(series_count(m_db));
     return report;
 }
 
