@@ -210,7 +210,22 @@ Result<MailMeta> read_meta(std::string_view raw, std::string const& source, int 
     m.total = tags.total;
     // "v5.5" is not a version to the subject parser; take it from the project words.
     std::string project;
-    for (auto w : text::words(tags.project)) {
+    auto pwords = text::words(tags.project);
+    // Mercurial's patchbomb numbers "[PATCH 1 of 2]".
+    for (std::size_t i = 0; !tags.numbered && i + 2 < pwords.size(); ++i) {
+        auto digits = [](std::string_view w) {
+            return !w.empty() && w.size() < 5 && std::all_of(w.begin(), w.end(), text::is_digit);
+        };
+        if (digits(pwords[i]) && text::iequals(pwords[i + 1], "of") && digits(pwords[i + 2])) {
+            m.index = std::stoi(std::string(pwords[i]));
+            m.total = std::stoi(std::string(pwords[i + 2]));
+            tags.numbered = true;
+            tags.index = m.index;
+            tags.total = m.total;
+            pwords.erase(pwords.begin() + static_cast<long>(i), pwords.begin() + static_cast<long>(i) + 3);
+        }
+    }
+    for (auto w : pwords) {
         VersionTag v = parse_version_word(w);
         if (v.explicit_tag) {
             m.version = v;

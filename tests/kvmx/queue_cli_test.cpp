@@ -420,7 +420,8 @@ TEST_CASE("queue threads the patchwork series fixtures", "[queue][kvmx][corpus]"
         {"revision-no-cover-letter.mbox", {{"v1", "v2"}}},
         {"revision-unlabeled.mbox", {{"v1", "v1"}}},
         {"bugs-mixed-versions.mbox", {{"v1"}, {"v2"}}},
-        {"mercurial-cover-letter.mbox", {{"v1"}, {"v1"}}},
+        {"mercurial-cover-letter.mbox", {{"v1"}}},
+        {"mercurial-no-cover-letter.mbox", {{"v1"}}},
     };
     for (auto const& [file, want] : expected) {
         INFO(file);
