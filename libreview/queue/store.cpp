@@ -415,6 +415,12 @@ Result<SyncReport> Queue::sync_path(std::string const& path, SyncOptions const& 
             auto ins = TRY(make_inserter(m_db, report));
             std::size_t changed = report.added + report.deleted;
             for (auto const& e : entries) {
+                if (e.too_large) {
+                    ++report.skipped;
+                    report.problems.push_back(epoch + ": commit " + e.commit.substr(0, 12) + ": message larger than " +
+                                              std::to_string(git::max_inbox_message >> 20) + " MiB skipped");
+                    continue;
+                }
                 if (e.raw.empty())
                     continue;
                 if (e.deleted)
@@ -636,6 +642,35 @@ Result<void> Queue::rebuild(SyncOptions const& opts, SyncReport& report)
             st.second != last_lead.version.label + (last_lead.rfc ? "rfc" : ""))
             TRY_VOID(reset_state.bind(1, id).run());
         int ordinal = 0;
+        std::vector<std::string> history_ids;
+        // One posting as the series model sees it, for the rules.
+        auto build_series = [&](std::size_t pi) -> Result<Series> {
+            auto const& p = g.postings[pi];
+            auto const& lead = metas[p.lead];
+            Series out;
+            out.version = std::max(1, lead.version.key / 100);
+            out.rfc = lead.rfc;
+            out.project = lead.project;
+            out.total = lead.total;
+            out.date = p.date;
+            for (auto r : p.mails) {
+                raw_of.bind(1, loaded.ids[r]);
+                bool found = TRY(raw_of.step());
+                std::string raw = found ? raw_of.text(0) : std::string(), source = found ? raw_of.text(1) : "";
+                raw_of.reset();
+                auto patch = mail::mail_to_patch(raw, source, 1);
+                if (!patch)
+                    continue;
+                Posting posting = make_posting(std::move(*patch));
+                if (metas[r].kind == Kind::Cover)
+                    out.cover = std::move(posting);
+                else
+                    out.patches.push_back(std::move(posting));
+            }
+            out.title = out.cover ? out.cover->tags.title : out.patches.empty() ? lead.title : out.patches.front().tags.title;
+            out.key = out.title + " v" + lead.version.label;
+            return out;
+        };
         for (auto pi : s.postings) {
             auto const& p = g.postings[pi];
             std::vector<std::string> members, dups, member_ids;
@@ -645,7 +680,10 @@ Result<void> Queue::rebuild(SyncOptions const& opts, SyncReport& report)
             }
             for (auto r : p.duplicates)
                 dups.push_back(std::to_string(loaded.ids[r]));
-            std::string hash = hash_ids(member_ids) + (opts.profile.empty() ? "" : ":" + opts.profile);
+            // Findings depend on the versions before this one too.
+            for (auto const& id : member_ids)
+                history_ids.push_back("v" + std::to_string(ordinal) + ":" + id);
+            std::string hash = hash_ids(history_ids) + (opts.profile.empty() ? "" : ":" + opts.profile);
             TRY_VOID(put_lead.bind(1, metas[p.lead].message_id).bind(2, id).run());
             TRY_VOID(put_posting.bind(1, id)
                          .bind(2, ordinal++)
@@ -662,18 +700,13 @@ Result<void> Queue::rebuild(SyncOptions const& opts, SyncReport& report)
             cached.reset();
             if (have)
                 continue;
-            // Check the posting: its mails through the series assembler and the engine.
-            std::vector<Patch> patches;
+            // Check the posting with the versions before it as history.
             std::vector<std::string> paths;
             for (auto r : p.mails) {
                 raw_of.bind(1, loaded.ids[r]);
-                if (TRY(raw_of.step())) {
-                    std::string raw = raw_of.text(0), source = raw_of.text(1);
+                if (TRY(raw_of.step()))
                     for (auto const& path : split_on(raw_of.text(2), '\n'))
                         paths.push_back(path);
-                    if (auto patch = mail::mail_to_patch(raw, source, 1))
-                        patches.push_back(std::move(*patch));
-                }
                 raw_of.reset();
             }
             std::string profile = checker.choose(metas[p.lead].project, paths);
@@ -682,7 +715,11 @@ Result<void> Queue::rebuild(SyncOptions const& opts, SyncReport& report)
             nlohmann::json list = nlohmann::json::array();
             std::string checked = profile.empty() ? "not checked: no profile for its paths" : profile;
             if (engine) {
-                Mailbox box = assemble(std::move(patches));
+                Mailbox box;
+                SeriesHistory history;
+                for (std::size_t k = 0; k <= static_cast<std::size_t>(ordinal - 1); ++k)
+                    history.versions.push_back(TRY(build_series(s.postings[k])));
+                box.series.push_back(std::move(history));
                 SkipLog skips;
                 auto result = check_mailbox(*engine, box, nullptr, skips, Versions::Latest);
                 for (auto const& f : result.findings) {

@@ -144,6 +144,12 @@ TEST_CASE("queue collects trailers from replies, flags address mismatches and ca
     CHECK(v2[1]["trailers"][0]["carried_from"] == "v1");
     CHECK(s["trailers"]["reviewed"] == 1);
     CHECK(s["trailers"]["tested"] == 1);
+    // v2 is checked with v1 as its history: the copied cover letter is found.
+    bool copy = false;
+    for (auto const& f : s["versions"][1]["finding_list"])
+        copy = copy || f["rule"] == "series.version-copy";
+    CHECK(copy);
+    CHECK(s["versions"][1]["checked"] == "kvm-x86");
 }
 
 TEST_CASE("queue set, list --state and link change and read the state", "[queue][kvmx]")
