@@ -191,10 +191,10 @@ Result<InboxEntry> Inbox::read(std::string const& id) const
         return make_error("corrupt epoch: cannot read the message of " + id + ": " + last_error(), m_path);
     BlobPtr blob(blob_raw);
     auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-    if (size > max_inbox_message)
-        return make_error("message of " + id + " is larger than the " + std::to_string(max_inbox_message >> 20) +
-                              " MiB limit",
-                          m_path);
+    if (size > max_inbox_message) {
+        entry.too_large = true; // skipped by the reader, with a note
+        return entry;
+    }
     entry.raw.assign(static_cast<char const*>(git_blob_rawcontent(blob.get())), size);
     return entry;
 }

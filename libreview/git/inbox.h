@@ -24,6 +24,7 @@ struct InboxEntry {
     std::int64_t received = 0; // committer time
     std::string subject;      // commit summary
     bool deleted = false;     // a `d` commit
+    bool too_large = false;   // blob above max_inbox_message: not read
     std::string raw;          // blob text (empty when the commit has neither m nor d)
 };
 
