@@ -180,7 +180,8 @@ Grouping group_mails(std::vector<MailMeta> const& rows, std::vector<std::pair<st
         std::int64_t last_date = 0;
     };
     std::vector<Building> series;
-    std::vector<std::size_t> series_of(postings.size());
+    std::size_t const unassigned = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> series_of(postings.size(), unassigned);
     std::unordered_map<std::string, std::size_t> by_change, by_patch_id;
     std::unordered_map<std::string, std::vector<std::size_t>> by_title;
 
@@ -215,7 +216,8 @@ Grouping group_mails(std::vector<MailMeta> const& rows, std::vector<std::pair<st
                 if (row == b.by_id.end())
                     continue;
                 auto q = b.posting_of.find(row->second);
-                if (q == b.posting_of.end() || q->second == pi)
+                // A posting dated after this one (a hostile or skewed Date:) has no series yet.
+                if (q == b.posting_of.end() || q->second == pi || series_of[q->second] == unassigned)
                     continue;
                 auto const& qlead = rows[postings[q->second].lead];
                 if (qlead.version.key < lead.version.key || (qlead.rfc && !lead.rfc) ||
