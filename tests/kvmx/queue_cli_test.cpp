@@ -471,3 +471,55 @@ TEST_CASE("queue collects b4's follow-up trailers as b4 does", "[queue][kvmx][co
     }
     CHECK(r.out.find("Signed-off-by: Test Override") == std::string::npos);
 }
+
+TEST_CASE("queue list reads while a sync writes, and a killed sync keeps its committed batches", "[queue][kvmx]")
+{
+    testsupport::TempDir dir;
+    fs::path epoch = dir.path() / "git" / "0.git";
+    REQUIRE(std::system(("git init -q --bare '" + epoch.string() + "' && python3 '" +
+                         (testsupport::source_dir() / "tests" / "bench" / "make_epoch.py").string() +
+                         "' 400 | git --git-dir='" + epoch.string() + "' fast-import --quiet")
+                            .c_str()) == 0);
+    fs::path db = dir.path() / "q.sqlite";
+    // Create the schema first, then sync in the background while listing.
+    REQUIRE(run_kvmx({"queue", "list", "--db", db.string()}).status == 0);
+    std::string cmd = "'" + std::string(KVMX_BINARY) + "' queue sync --db '" + db.string() + "' --inbox '" +
+                      dir.path().string() + "' >/dev/null 2>&1; echo $?";
+    FILE* sync = popen(cmd.c_str(), "r");
+    REQUIRE(sync);
+    int lists = 0;
+    for (int i = 0; i < 20; ++i) {
+        auto r = run_kvmx({"queue", "list", "--db", db.string(), "--format", "json"});
+        INFO(r.err);
+        CHECK(r.status == 0);
+        CHECK(json::parse(r.out).is_array());
+        ++lists;
+    }
+    char status[16] = {};
+    REQUIRE(fgets(status, sizeof status, sync));
+    pclose(sync);
+    CHECK(std::string(status) == "0\n");
+    CHECK(lists == 20);
+    auto all = list_all(db);
+    CHECK(all.size() == 400);
+
+    // A sync killed after its first batch: what it committed stays, the next sync completes it.
+    fs::path db2 = dir.path() / "killed.sqlite";
+    std::string slow = "'" + std::string(KVMX_BINARY) + "' queue sync --db '" + db2.string() + "' --inbox '" +
+                       dir.path().string() + "' >/dev/null 2>&1 & pid=$!; "
+                       "for i in $(seq 500); do sleep 0.01; "
+                       "n=$(sqlite3 '" + db2.string() + "' 'SELECT count(*) FROM messages' 2>/dev/null); "
+                       "[ \"${n:-0}\" -gt 0 ] && break; done; kill -9 $pid; wait $pid 2>/dev/null; true";
+    REQUIRE(std::system(slow.c_str()) == 0);
+    auto r = run_kvmx({"queue", "sync", "--db", db2.string(), "--inbox", dir.path().string(), "--format", "json"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    auto rep = json::parse(r.out);
+    // Whatever the killed sync committed is not read again (its cursor was committed with it).
+    auto first = json::parse(run_kvmx({"queue", "sync", "--db", db.string(), "--inbox", dir.path().string(),
+                                       "--rescan", "--format", "json"}).out);
+    INFO("read after the kill: " << rep["read"] << " of " << first["read"]);
+    CHECK(rep["read"].get<int>() < first["read"].get<int>());
+    CHECK(rep["duplicates"] == 0);
+    CHECK(list_all(db2).size() == 400);
+}
