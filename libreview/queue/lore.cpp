@@ -125,6 +125,8 @@ Result<LoreFetch> lore_fetch(LoreOptions const& opts)
     std::string q = opts.query.empty() ? "s:PATCH" : opts.query;
     if (!opts.since.empty())
         q = "(" + q + ") AND d:" + opts.since + "..";
+    else if (opts.received_since > 0)
+        q = "(" + q + ") AND rt:" + std::to_string(opts.received_since) + "..";
     std::string search = url.path + "?x=m&q=" + url_encode(q);
     LoreFetch out;
     std::string body = TRY(client.request(search, true));

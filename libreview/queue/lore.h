@@ -17,6 +17,7 @@ struct LoreOptions {
     std::string url;          // http(s)://host[:port]/<list>/
     std::string query;        // public-inbox search query; "s:PATCH" when empty
     std::string since;        // adds "d:SINCE.." (a date public-inbox understands)
+    long long received_since = 0; // adds "rt:EPOCH.." (received since; 0: no bound)
     int timeout_seconds = 30; // connect and read timeouts
     int retries = 3;          // extra attempts after a failed request
     int backoff_ms = 1000;    // first wait between attempts, doubled each time

@@ -192,6 +192,13 @@ TEST_CASE("range-diff pairs patches across versions by content", "[queue][kvmx]"
     auto m = run_kvmx({"range-diff", "--db", db.string(), "unl-v1-0@example.com", "1:v2"});
     CHECK(m.status == 0);
     CHECK(m.out.find("2 changed, 1 added") != std::string::npos);
+    auto j = run_kvmx({"range-diff", "--db", db.string(), "1", "--format", "json"});
+    REQUIRE(j.status == 0);
+    auto pairs = json::parse(j.out)["pairs"];
+    REQUIRE(pairs.size() == 3);
+    CHECK(pairs[0]["kind"] == "changed");
+    CHECK(pairs[2]["kind"] == "added");
+    CHECK(pairs[2]["new"]["title"] == "KVM: x86: Test widget helper");
     // Two mbox files, no queue.
     auto f = run_kvmx({"range-diff", queue_fixture("v5.5.mbox").string(), queue_fixture("v5.5.mbox").string()});
     CHECK(f.status == 0);

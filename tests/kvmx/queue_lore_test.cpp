@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -45,7 +46,11 @@ public:
         thread = thread.substr(0, thread.find("From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Jane Developer "
                                               "<jane@example.com>\nTo: kvm@vger.kernel.org\nSubject: [PATCH v2 0/2]"));
         std::string match = thread.substr(0, thread.find("From mboxrd@z", 10));
-        m_server.Post("/kvm/", [match](httplib::Request const& req, httplib::Response& res) {
+        m_server.Post("/kvm/", [this, match](httplib::Request const& req, httplib::Response& res) {
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                m_last_query = req.get_param_value("q");
+            }
             if (req.get_param_value("x") != "m") {
                 res.status = 400;
                 return;
@@ -83,7 +88,15 @@ public:
         return "http://127.0.0.1:" + std::to_string(m_port) + "/" + list + "/";
     }
 
+    std::string last_query()
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_last_query;
+    }
+
 private:
+    std::mutex m_mutex;
+    std::string m_last_query;
     httplib::Server m_server;
     int m_port = 0;
     std::thread m_thread;
@@ -114,10 +127,16 @@ TEST_CASE("queue sync --lore fetches matches and their threads", "[queue][lore][
     REQUIRE(list.size() == 1);
     CHECK(list[0]["versions"][0]["received"] == 2);
     CHECK(list[0]["trailers"]["reviewed"] == 1);
-    // A second sync adds nothing.
+    CHECK(lore.last_query() == "s:\"Tidy the MMU\"");
+    // A second sync asks only for mail received since the first (rt:) and adds nothing.
     r = run_kvmx({"queue", "sync", "--db", db.string(), "--lore", lore.url("kvm"), "--format", "json"});
     REQUIRE(r.status == 0);
     CHECK(json::parse(r.out)["added"] == 0);
+    CHECK(lore.last_query().find("(s:PATCH) AND rt:") == 0);
+    // --since asks by date instead.
+    r = run_kvmx({"queue", "sync", "--db", db.string(), "--lore", lore.url("kvm"), "--since", "2024-01-01"});
+    REQUIRE(r.status == 0);
+    CHECK(lore.last_query() == "(s:PATCH) AND d:2024-01-01..");
 }
 
 TEST_CASE("queue sync --lore fails in one line on HTTP errors and broken gzip", "[queue][lore][kvmx]")

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <ctime>
 #include <iostream>
+#include <sstream>
 
 namespace kvmx {
 namespace {
@@ -66,6 +67,14 @@ int run_sync(QueueOptions const& o)
         lo.timeout_seconds = o.timeout;
         lo.retries = o.retries;
         lo.backoff_ms = 500;
+        // Without --since, ask only for mail received since the last sync (a day of overlap).
+        if (o.since.empty()) {
+            auto last = queue->cursor("lore:" + o.lore);
+            if (!last)
+                return fail(last.error().describe());
+            if (*last && !(*last)->empty())
+                lo.received_since = std::strtoll((*last)->c_str(), nullptr, 10) - 86400;
+        }
         auto fetched = q::lore_fetch(lo);
         if (!fetched)
             return fail(fetched.error().describe());
@@ -240,7 +249,10 @@ int run_set(QueueOptions const& o)
         return fail(id.error().describe());
     if (auto r = queue->set_state(*id, *state); !r)
         return fail(r.error().describe());
-    std::cout << "series " << *id << ": " << q::state_name(*state) << "\n";
+    if (o.format == "json")
+        std::cout << nlohmann::json{{"id", *id}, {"state", std::string(q::state_name(*state))}}.dump(2) << "\n";
+    else
+        std::cout << "series " << *id << ": " << q::state_name(*state) << "\n";
     return ExitClean;
 }
 
@@ -254,7 +266,10 @@ int run_link(QueueOptions const& o)
     auto id = queue->resolve(o.id);
     if (!id)
         return fail(id.error().describe());
-    std::cout << "linked: " << o.id << " and " << o.id2 << " are series " << *id << "\n";
+    if (o.format == "json")
+        std::cout << nlohmann::json{{"id", *id}, {"linked", {o.id, o.id2}}}.dump(2) << "\n";
+    else
+        std::cout << "linked: " << o.id << " and " << o.id2 << " are series " << *id << "\n";
     return ExitClean;
 }
 
@@ -281,6 +296,8 @@ int run_applied(QueueOptions const& o)
         return fail(commits.error().describe());
     std::vector<q::AppliedMark> marks;
     std::size_t series_marked = 0;
+    nlohmann::json report = nlohmann::json::array();
+    std::ostringstream text;
     for (auto const& s : *list) {
         if (s.state == q::State::Archived || s.state == q::State::Superseded)
             continue;
@@ -305,13 +322,28 @@ int run_applied(QueueOptions const& o)
             if (auto r = queue->set_state(s.id, whole ? q::State::Applied : q::State::PartiallyApplied); !r)
                 return fail(r.error().describe());
         }
-        std::cout << "series " << s.id << ": " << n << " of " << patches.size() << " patches on " << o.branch << " ("
-                  << (whole ? "applied" : "partially-applied") << ")\n";
+        text << "series " << s.id << ": " << n << " of " << patches.size() << " patches on " << o.branch << " ("
+             << (whole ? "applied" : "partially-applied") << ")\n";
+        nlohmann::json matched = nlohmann::json::array();
+        for (std::size_t i = 0; i < matches.size(); ++i)
+            if (matches[i])
+                matched.push_back({{"index", patches[i].index},
+                                   {"message_id", patches[i].message_id},
+                                   {"commit", matches[i]->commit},
+                                   {"matched_by", matches[i]->how}});
+        report.push_back({{"id", s.id},
+                          {"state", whole ? "applied" : "partially-applied"},
+                          {"patches", patches.size()},
+                          {"applied", matched}});
     }
     if (auto r = queue->mark_applied(marks, o.branch); !r)
         return fail(r.error().describe());
-    std::cout << marks.size() << " patches of " << series_marked << " series matched " << commits->size()
-              << " commits of " << o.branch << "\n";
+    if (o.format == "json") {
+        std::cout << report.dump(2) << "\n";
+        return ExitClean;
+    }
+    std::cout << text.str() << marks.size() << " patches of " << series_marked << " series matched "
+              << commits->size() << " commits of " << o.branch << "\n";
     return ExitClean;
 }
 
@@ -367,19 +399,31 @@ void add_queue_command(CLI::App& app, int& status)
     add_db_option(*set, o->db);
     set->add_option("id", o->id, "queue id or Message-ID")->required();
     set->add_option("state", o->new_state, "new state")->required();
-    set->callback([o, &status] { status = run_set(*o); });
+    set->add_option("--format", o->format, "text or json");
+    set->callback([o, &status] {
+        if (check_format(o->format, status))
+            status = run_set(*o);
+    });
 
     auto* link = queue->add_subcommand("link", "say that two series are versions of one");
     add_db_option(*link, o->db);
     link->add_option("a", o->id, "queue id or Message-ID")->required();
     link->add_option("b", o->id2, "queue id or Message-ID")->required();
-    link->callback([o, &status] { status = run_link(*o); });
+    link->add_option("--format", o->format, "text or json");
+    link->callback([o, &status] {
+        if (check_format(o->format, status))
+            status = run_link(*o);
+    });
 
     auto* applied = queue->add_subcommand("applied", "mark patches applied by matching the commits of a branch");
     add_db_option(*applied, o->db);
     applied->add_option("--repo", o->repo, "repository holding the branch")->required();
     applied->add_option("--branch", o->branch, "branch to match (e.g. mmu, kvm-x86/mmu)")->required();
-    applied->callback([o, &status] { status = run_applied(*o); });
+    applied->add_option("--format", o->format, "text or json");
+    applied->callback([o, &status] {
+        if (check_format(o->format, status))
+            status = run_applied(*o);
+    });
 }
 
 } // namespace kvmx

@@ -7,6 +7,8 @@
 #include "libreview/queue/ingest.h"
 #include "libreview/queue/range_diff.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <iostream>
 
@@ -19,6 +21,7 @@ struct RangeDiffOptions {
     std::string db;
     std::vector<std::string> refs;
     int creation_factor = 60;
+    std::string format = "text";
 };
 
 // Patches of an mbox file, in index order; cover letters and replies left out.
@@ -56,6 +59,8 @@ review::Result<std::vector<q::RangePatch>> from_queue(q::Queue& queue, std::int6
 
 int run(RangeDiffOptions const& o)
 {
+    if (o.format != "text" && o.format != "json")
+        return fail("--format must be text or json, not '" + o.format + "'");
     if (o.refs.empty() || o.refs.size() > 2)
         return fail("range-diff needs a series (its last two versions) or two versions");
     if (o.creation_factor < 0 || o.creation_factor > 1000)
@@ -116,6 +121,20 @@ int run(RangeDiffOptions const& o)
         }
     }
     auto diff = q::range_diff(sides[0], sides[1], o.creation_factor);
+    if (o.format == "json") {
+        nlohmann::json pairs = nlohmann::json::array();
+        char const* kinds[] = {"same", "changed", "added", "dropped"};
+        for (auto const& p : diff.pairs) {
+            nlohmann::json j{{"kind", kinds[static_cast<int>(p.kind)]}, {"moved", p.moved}, {"diff", p.diff}};
+            if (p.a >= 0)
+                j["old"] = {{"position", p.a + 1}, {"title", sides[0][p.a].title}, {"patch_id", sides[0][p.a].patch_id}};
+            if (p.b >= 0)
+                j["new"] = {{"position", p.b + 1}, {"title", sides[1][p.b].title}, {"patch_id", sides[1][p.b].patch_id}};
+            pairs.push_back(std::move(j));
+        }
+        std::cout << nlohmann::json{{"old", names[0]}, {"new", names[1]}, {"pairs", pairs}}.dump(2) << "\n";
+        return ExitClean;
+    }
     std::cout << "range-diff " << names[0] << " (" << sides[0].size() << " patches) -> " << names[1] << " ("
               << sides[1].size() << " patches)\n";
     std::cout << q::format_range_diff(diff, sides[0], sides[1]);
@@ -134,6 +153,7 @@ void add_range_diff_command(CLI::App& app, int& status)
         ->required();
     cmd->add_option("--creation-factor", o->creation_factor,
                     "percentage of a patch's size a pairing may cost before it counts as dropped and added (60)");
+    cmd->add_option("--format", o->format, "text or json");
     cmd->footer("Patches are paired by content as git range-diff pairs commits; each pair prints '=' (same) or '!'\n"
                 "with the diff of the two patches, '<' a dropped patch, '>' an added one, '(moved)' a reordered one.");
     cmd->callback([o, &status] { status = run(*o); });
