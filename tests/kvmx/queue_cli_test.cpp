@@ -96,6 +96,18 @@ TEST_CASE("queue takes a partial reroll sent in reply to v2 as v3", "[queue][kvm
     CHECK(list[0]["versions"][1]["received"] == 1);
     CHECK(list[0]["versions"][1]["patches"] == 2);
     CHECK(list[0]["versions"][1]["linked_by"] == "thread");
+    // Arriving in part is normal in a list archive: no numbering findings.
+    auto r = run_kvmx({"queue", "show", "--db", (dir.path() / "q.sqlite").string(), "1", "--format", "json"});
+    REQUIRE(r.status == 0);
+    auto v3 = json::parse(r.out)["versions"][1];
+    bool numbering = false, in_reply_to = false;
+    for (auto const& f : v3["finding_list"]) {
+        numbering = numbering || f["rule"] == "series.numbering";
+        in_reply_to = in_reply_to || f["rule"] == "series.in-reply-to";
+        CHECK(f["where"].get<std::string>().find("<pr-v3-2@example.com>:") == 0);
+    }
+    CHECK_FALSE(numbering);
+    CHECK(in_reply_to);
 }
 
 TEST_CASE("queue keeps an unrelated later series that reuses a subject apart", "[queue][kvmx]")
