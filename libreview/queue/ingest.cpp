@@ -259,6 +259,11 @@ Result<MailMeta> read_meta(std::string_view raw, std::string const& source, int 
             m.kind = Kind::Patch;
         } else if (tags.is_patch && tags.numbered && tags.index == 0) {
             m.kind = Kind::Cover;
+        } else if (tags.is_patch && m.in_reply_to.empty() && !pull) {
+            // A [PATCH] whose diff the parser does not read (a plain diff -u
+            // attachment, a patch in an odd format): still a patch to triage,
+            // with no patch-id.
+            m.kind = Kind::Patch;
         } else if (!tags.is_patch && has_diff && m.in_reply_to.empty() && !pull) {
             m.kind = Kind::Patch; // a diff sent without a [PATCH] tag
         } else if (!m.in_reply_to.empty()) {

@@ -421,6 +421,11 @@ TEST_CASE("queue sync reads the real linux-ppp public-inbox epoch", "[queue][kvm
             CHECK(s["versions"].back()["version"] == "10");
         }
     CHECK(found);
+    // A [PATCH] whose diff is a plain diff -u attachment is still a patch to triage.
+    bool rtt = false;
+    for (auto const& s : list)
+        rtt = rtt || s["subject"] == "pppd: implement logging the LCP RTT";
+    CHECK(rtt);
     // No x86 profile findings on ppp patches: paths outside the KVM tree.
     for (auto const& s : list)
         for (auto const& v : s["versions"])
