@@ -547,3 +547,25 @@ TEST_CASE("queue list reads while a sync writes, and a killed sync keeps its com
     CHECK(rep["duplicates"] == 0);
     CHECK(list_all(db2).size() == 400);
 }
+
+TEST_CASE("a newer version resets changes-requested and raises the newer-version flag", "[queue][kvmx]")
+{
+    testsupport::TempDir dir;
+    fs::path db = dir.path() / "q.sqlite";
+    std::string mbox = queue_fixture("unlabeled-v1.mbox").string();
+    // v1 alone first (its cover letter and two patches are the first three mails).
+    REQUIRE(run_kvmx({"queue", "sync", "--db", db.string(), "--inbox", mbox, "--limit", "3"}).status == 0);
+    REQUIRE(run_kvmx({"queue", "set", "--db", db.string(), "1", "changes-requested"}).status == 0);
+    auto r = run_kvmx({"queue", "list", "--db", db.string()});
+    CHECK(r.out.find("changes-requested") != std::string::npos);
+    CHECK(r.out.find("[newer version]") == std::string::npos);
+    // v2 arrives.
+    REQUIRE(run_kvmx({"queue", "sync", "--db", db.string(), "--inbox", mbox}).status == 0);
+    r = run_kvmx({"queue", "list", "--db", db.string()});
+    INFO(r.out);
+    CHECK(r.out.find(" new ") != std::string::npos);
+    CHECK(r.out.find("KVM: x86: Frob the widget [newer version] (Jane Developer <jane@example.com>)") !=
+          std::string::npos);
+    CHECK(r.out.find("\n    1 v2      3/3     0/0/0 ") != std::string::npos);
+    CHECK(r.out.find("1 series\n") != std::string::npos);
+}
