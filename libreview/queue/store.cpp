@@ -352,8 +352,6 @@ Result<SyncReport> Queue::sync_path(std::string const& path, SyncOptions const& 
     bool inbox = fs::is_directory(fs::path(path) / "git", ec) || fs::exists(fs::path(path) / "HEAD", ec) ||
                  fs::is_directory(fs::path(path) / ".git", ec);
     if (!inbox) {
-        auto input = TRY(mail::read_mail_input(path));
-        (void)input; // read_mail_input decodes; the queue wants raw text: read again below
         std::vector<mail::RawMail> raws;
         std::vector<std::string> files;
         if (fs::is_directory(path, ec)) {
@@ -373,6 +371,9 @@ Result<SyncReport> Queue::sync_path(std::string const& path, SyncOptions const& 
         } else {
             files.push_back(path);
         }
+        if (files.empty())
+            return make_error("no mails: expected a public-inbox archive, a Maildir (cur/, new/), mail files or an mbox",
+                              path);
         for (auto const& f : files) {
             auto data = TRY(read_file_bounded(f, mail::max_mailbox_size));
             if (data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&

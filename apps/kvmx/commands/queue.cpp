@@ -102,6 +102,14 @@ int run_sync(QueueOptions const& o)
     return ExitClean;
 }
 
+std::string clean(std::string s)
+{
+    for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20)
+            c = ' ';
+    return s;
+}
+
 bool is_checked(std::string const& checked)
 {
     return !checked.empty() && checked.rfind("not checked", 0) != 0;
@@ -151,18 +159,11 @@ int run_list(QueueOptions const& o)
                 c = ' ';
         std::printf("%5lld %-7s %-7s %-7s %-7s %-5s %-18s %s%s (%s)\n", static_cast<long long>(s.id),
                     version_label(v).c_str(), patches.c_str(), art.c_str(), ew.c_str(), age(v.date).c_str(),
-                    std::string(q::state_name(s.state)).c_str(), subject.c_str(), flags.c_str(), s.author.c_str());
+                    std::string(q::state_name(s.state)).c_str(), subject.c_str(), flags.c_str(),
+                    clean(s.author).c_str());
     }
     std::printf("%zu series\n", list->size());
     return ExitClean;
-}
-
-std::string clean(std::string s)
-{
-    for (char& c : s)
-        if (static_cast<unsigned char>(c) < 0x20)
-            c = ' ';
-    return s;
 }
 
 void print_trailers(std::vector<q::TrailerView> const& trailers, char const* indent)
