@@ -372,6 +372,13 @@ void add_queue_command(CLI::App& app, int& status)
     sync->add_option("--limit", o->limit, "read at most this many new mails");
     sync->add_flag("--rescan", o->rescan, "read the public-inbox epochs from their first commit again");
     sync->add_option("--format", o->format, "text or json");
+    sync->footer("Examples:\n"
+                 "  kvmx queue sync --inbox ~/mirrors/kvm          # git/0.git, git/1.git, ... (or one epoch)\n"
+                 "  kvmx queue sync --lore https://lore.kernel.org/kvm/ --query 's:\"KVM: x86\"'\n"
+                 "  kvmx queue sync --inbox ~/Mail/kvm              # Maildir, mbox, mbox.gz, .eml\n"
+                 "Mails are kept once per Message-ID; public-inbox epochs are read from the last commit read\n"
+                 "(a cursor committed with each batch of 500 mails). Exit status: 0 done, 2 error (one line on\n"
+                 "stderr naming the file, URL or database; the queue is left as it was).");
     sync->callback([o, &status] {
         if (check_format(o->format, status))
             status = run_sync(*o);
@@ -382,6 +389,11 @@ void add_queue_command(CLI::App& app, int& status)
     list->add_option("--state", o->state, "only series in this state");
     list->add_flag("--all", o->all, "every state, superseded, archived and thanked included");
     list->add_option("--format", o->format, "text or json");
+    list->footer("Columns: queue id, version, patches received/total, acks/reviews/tests of the latest version,\n"
+                 "errors/warnings found by the rules at sync ('-': no profile for the paths), age of the latest\n"
+                 "version, state, subject with [fix] and [newer version] flags, author. Order: fixes (Fixes:, Cc:\n"
+                 "stable) first, then series with acks or reviews, each first-in first-out by v1's posting.\n"
+                 "Hidden unless --all or --state: superseded, archived, thanked.");
     list->callback([o, &status] {
         if (check_format(o->format, status))
             status = run_list(*o);
@@ -391,6 +403,10 @@ void add_queue_command(CLI::App& app, int& status)
     add_db_option(*show, o->db);
     show->add_option("id", o->id, "queue id or Message-ID")->required();
     show->add_option("--format", o->format, "text or json");
+    show->footer("Examples: kvmx queue show 12; kvmx queue show '<20240509.1234-1-jane@example.com>'\n"
+                 "Per version: date and interval, received/total patches, how it was linked (thread, change-id,\n"
+                 "patch-id, subject, manual), findings; per patch: trailers (to the cover letter, carried from an\n"
+                 "older version, sent from another address) and the applied commit; the replies, bots marked.");
     show->callback([o, &status] {
         if (check_format(o->format, status))
             status = run_show(*o);
