@@ -92,12 +92,12 @@ std::vector<std::pair<int, std::size_t>> edit_script(std::vector<std::string> co
                 ops.push_back({0, pre + i});
                 ++i;
                 ++j;
-            } else if (j < bm && (i == an || at(i, j + 1) >= at(i + 1, j))) {
+            } else if (i < an && (j == bm || at(i + 1, j) >= at(i, j + 1))) {
+                ops.push_back({1, pre + i}); // removed lines before added ones, as diff prints them
+                ++i;
+            } else {
                 ops.push_back({2, pre + j});
                 ++j;
-            } else {
-                ops.push_back({1, pre + i});
-                ++i;
             }
         }
     }
