@@ -494,6 +494,26 @@ TEST_CASE("queue collects b4's follow-up trailers as b4 does", "[queue][kvmx][co
         CHECK(count(r.out) == count(ref));
     }
     CHECK(r.out.find("Signed-off-by: Test Override") == std::string::npos);
+
+    // Partial reroll: v3 resends patch 2 alone; am takes patch 1 from v2, as b4 does.
+    testsupport::TempDir tmp2;
+    fs::path db2 = tmp2.path() / "q.sqlite";
+    REQUIRE(run_kvmx({"queue", "sync", "--db", db2.string(), "--inbox",
+                      (dir / "trailers-followup-partial-reroll.mbox").string()}).status == 0);
+    auto pr = run_kvmx({"am", "--db", db2.string(), "1", "--no-link"});
+    INFO(pr.err);
+    REQUIRE(pr.status == 0);
+    CHECK(pr.err.find("patch 1/2 taken from v2") != std::string::npos);
+    auto first = pr.out.find("Message-Id: <patch-1-message@example.com>");
+    auto second = pr.out.find("Message-Id: <patch-v3-2-message@example.com>");
+    CHECK(first != std::string::npos);
+    CHECK(second != std::string::npos);
+    CHECK(first < second);
+    // Patch 1 keeps the cover letter's review; the reworked patch 2 does not
+    // inherit it (b4 carries it over; see docs/triage.md).
+    std::string const cover_review = "Reviewed-by: Coverletter Reviewer1 <followup-reviewer1@example.com>\n";
+    CHECK(pr.out.find(cover_review) < second);
+    CHECK(pr.out.find(cover_review, second) == std::string::npos);
 }
 
 TEST_CASE("queue list reads while a sync writes, and a killed sync keeps its committed batches", "[queue][kvmx]")

@@ -4,6 +4,7 @@
 #include "apps/kvmx/commands/queue_common.h"
 #include "libreview/queue/am.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -44,6 +45,31 @@ int run(AmOptions const& o)
         return fail(mails.error().describe());
     if (mails->patches.empty())
         return fail("series " + std::to_string(ref->first) + " has no patches in the queue");
+    // A partial reroll ([PATCH v3 2/2] alone) takes the patches it did not
+    // resend from the newest earlier version with the same count, as b4 does.
+    auto const& chosen = mails->series.versions[mails->version];
+    if (chosen.received < chosen.patches) {
+        for (std::size_t k = mails->version; k-- > 0 && mails->patches.size() < static_cast<std::size_t>(chosen.patches);) {
+            auto const& older = mails->series.versions[k];
+            if (older.patches != chosen.patches)
+                continue;
+            auto earlier = queue->version_mails(ref->first, k);
+            if (!earlier)
+                return fail(earlier.error().describe());
+            for (auto& p : earlier->patches) {
+                bool have = std::any_of(mails->patches.begin(), mails->patches.end(),
+                                        [&](q::VersionMail const& m) { return m.patch.index == p.patch.index; });
+                if (have)
+                    continue;
+                std::cerr << "kvmx: note: patch " << p.patch.index << "/" << chosen.patches << " taken from v"
+                          << older.version << " (not resent in v" << chosen.version << ")\n";
+                mails->patches.push_back(std::move(p));
+            }
+        }
+        std::stable_sort(mails->patches.begin(), mails->patches.end(),
+                         [](auto const& a, auto const& b) { return a.patch.index < b.patch.index; });
+        mails->series.versions[mails->version].received = static_cast<int>(mails->patches.size());
+    }
     q::AmOptions opts;
     opts.link_prefix = o.no_link ? "" : o.link_prefix;
     opts.keep_mismatched = o.keep_mismatched;
