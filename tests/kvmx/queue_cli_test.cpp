@@ -270,6 +270,17 @@ TEST_CASE("applied and ty match a branch's commits and never list an unmatched p
           std::string::npos);
     auto l = run_kvmx({"queue", "list", "--db", db.string(), "--state", "thanked", "--format", "json"});
     CHECK(json::parse(l.out).size() == 1);
+    // The branch was rebased: the same patch has a new SHA1, and the notice says it updates the last one.
+    testsupport::GitRepo moved;
+    moved.commit("Initial\n", {{"README", "x\n"}});
+    moved.commit("Unrelated\n", {{"README", "y\n"}});
+    std::string rebased = moved.commit("KVM: x86/mmu: Tidy one\n\nSigned-off-by: Jane Developer <jane@example.com>\n",
+                                       {{"arch/x86/kvm/mmu/one.c", "int one = 1;\n"}});
+    moved.branch("mmu", rebased);
+    auto again = run_kvmx({"ty", "--db", db.string(), "1", "--repo", moved.path().string(), "--branch", "mmu"});
+    REQUIRE(again.status == 0);
+    CHECK(again.err.find("patch 1 is now " + rebased.substr(0, 12) + ", was " + id.substr(0, 12)) != std::string::npos);
+    CHECK(again.out.find("commit/" + rebased.substr(0, 12)) != std::string::npos);
     // Nothing applied: an error, no mail.
     testsupport::GitRepo empty;
     std::string base = empty.commit("Initial\n", {{"README", "x\n"}});

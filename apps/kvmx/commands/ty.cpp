@@ -58,8 +58,14 @@ int run(TyOptions o)
     }
     std::vector<q::AppliedMark> marks;
     for (std::size_t i = 0; i < matches.size(); ++i)
-        if (matches[i])
+        if (matches[i]) {
             marks.push_back({patches[i].message_id, matches[i]->commit, matches[i]->how});
+            // SHA1s change until the branch reaches Linus: say when this notice updates an earlier one.
+            if (!patches[i].applied_commit.empty() && patches[i].applied_commit != matches[i]->commit)
+                std::cerr << "kvmx: note: patch " << patches[i].index << " is now "
+                          << matches[i]->commit.substr(0, 12) << ", was " << patches[i].applied_commit.substr(0, 12)
+                          << ": this notice updates the SHA1s of an earlier one\n";
+        }
     if (auto r = queue->mark_applied(marks, o.branch); !r)
         return fail(r.error().describe());
     if (!o.no_state)
