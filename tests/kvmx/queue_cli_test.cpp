@@ -600,3 +600,26 @@ TEST_CASE("a newer version resets changes-requested and raises the newer-version
     CHECK(r.out.find("\n    1 v2      3/3     0/0/0 ") != std::string::npos);
     CHECK(r.out.find("1 series\n") != std::string::npos);
 }
+
+TEST_CASE("queue show prints versions, trailers and replies as text; a mail read twice is kept once", "[queue][kvmx]")
+{
+    testsupport::TempDir dir;
+    fs::path db = dir.path() / "q.sqlite";
+    sync_one(dir, "trailers.mbox");
+    // The same mails again (cross-posted to a second list): kept once.
+    auto again = run_kvmx({"queue", "sync", "--db", db.string(), "--inbox", queue_fixture("trailers.mbox").string()});
+    CHECK(again.out.find("read 11 mails: 0 new, 11 already in the queue") != std::string::npos);
+    auto r = run_kvmx({"queue", "show", "--db", db.string(), "tr-r4@example.com"}); // a reply names its series
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("series 1: KVM: x86: Tidy the MMU\n") == 0);
+    CHECK(r.out.find("v2  2024-01-08 10:00 UTC (+7d)  <tr-v2-0@example.com>\n") != std::string::npos);
+    CHECK(r.out.find("  2 of 2 patches + cover letter; linked by patch-id\n") != std::string::npos);
+    CHECK(r.out.find("      Acked-by: Sam Maintainer <sam@work.example> (WARNING: sent from sam@personal.example)\n") !=
+          std::string::npos);
+    CHECK(r.out.find("      Reviewed-by: Rita Reviewer <rita@example.net> (to the cover letter) (carried from v1)\n") !=
+          std::string::npos);
+    CHECK(r.out.find("kernel test robot <lkp@intel.com> (bot): Re: [PATCH 1/2] KVM: x86/mmu: Tidy one\n") !=
+          std::string::npos);
+    CHECK(r.out.find("  trailers on the latest version: 0 acked, 1 reviewed, 1 tested\n") != std::string::npos);
+}
