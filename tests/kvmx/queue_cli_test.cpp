@@ -233,6 +233,12 @@ TEST_CASE("am writes the version with collected trailers and Link:, the cover ap
     CHECK(r.err.find("left out 'Acked-by: Sam Maintainer <sam@work.example>'") != std::string::npos);
     CHECK(mbox.find("Tested-by: Tina Tester <tina@example.com>") != std::string::npos);
     CHECK(fs::exists(out.string() + ".cover"));
+    auto j = run_kvmx({"am", "--db", db.string(), "1:v1", "--format", "json"});
+    REQUIRE(j.status == 0);
+    auto amj = json::parse(j.out);
+    CHECK(amj["mbox"] == mbox);
+    CHECK(amj["cover"].get<std::string>().find("Subject: [PATCH 0/2] KVM: x86: Tidy the MMU") != std::string::npos);
+    CHECK(amj["notes"].size() == 1);
     // git am takes it.
     fs::path work = dir.path() / "work";
     fs::create_directories(work);
@@ -270,6 +276,14 @@ TEST_CASE("applied and ty match a branch's commits and never list an unmatched p
           std::string::npos);
     auto l = run_kvmx({"queue", "list", "--db", db.string(), "--state", "thanked", "--format", "json"});
     CHECK(json::parse(l.out).size() == 1);
+    auto tj = run_kvmx({"ty", "--db", db.string(), "1", "--repo", repo.path().string(), "--branch", "mmu", "--format",
+                        "json", "--no-state"});
+    REQUIRE(tj.status == 0);
+    auto tyj = json::parse(tj.out);
+    CHECK(tyj["patches"][0]["applied"]["commit"] == id);
+    CHECK(tyj["patches"][0]["applied"]["matched_by"] == "patch-id");
+    CHECK(tyj["patches"][1]["dropped"] == true);
+    CHECK(tyj["mail"].get<std::string>() == t.out);
     // The branch was rebased: the same patch has a new SHA1, and the notice says it updates the last one.
     testsupport::GitRepo moved;
     moved.commit("Initial\n", {{"README", "x\n"}});

@@ -4,6 +4,8 @@
 #include "apps/kvmx/commands/queue_common.h"
 #include "libreview/queue/am.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -16,6 +18,7 @@ namespace q = review::queue;
 struct AmOptions {
     std::string db, ref, output, cover, link_prefix = "https://lore.kernel.org/r/";
     bool no_link = false, keep_mismatched = false;
+    std::string format = "text";
 };
 
 bool write_to(std::string const& path, std::string const& text)
@@ -34,6 +37,8 @@ bool write_to(std::string const& path, std::string const& text)
 
 int run(AmOptions const& o)
 {
+    if (o.format != "text" && o.format != "json")
+        return fail("--format must be text or json, not '" + o.format + "'");
     auto queue = open_queue(o.db);
     if (!queue)
         return fail(queue.error().describe());
@@ -74,6 +79,21 @@ int run(AmOptions const& o)
     opts.link_prefix = o.no_link ? "" : o.link_prefix;
     opts.keep_mismatched = o.keep_mismatched;
     auto am = q::make_am(*mails, opts);
+    if (o.format == "json") {
+        // The mbox and the cover letter as strings, for tools; nothing is written to files.
+        nlohmann::json patches = nlohmann::json::array();
+        for (auto const& p : mails->patches)
+            patches.push_back({{"index", p.patch.index}, {"message_id", p.patch.message_id}});
+        std::cout << nlohmann::json{{"id", ref->first},
+                                    {"version", mails->series.versions[mails->version].version},
+                                    {"patches", patches},
+                                    {"mbox", am.mbox},
+                                    {"cover", am.cover},
+                                    {"notes", am.notes}}
+                         .dump(2)
+                  << "\n";
+        return ExitClean;
+    }
     for (auto const& n : am.notes)
         std::cerr << "kvmx: note: " << n << "\n";
     if (o.output.empty() || o.output == "-") {
@@ -107,6 +127,7 @@ void add_am_command(CLI::App& app, int& status)
     cmd->add_flag("--no-link", o->no_link, "add no Link: trailer");
     cmd->add_flag("--keep-mismatched", o->keep_mismatched,
                   "keep trailers whose address differs from the address they were sent from");
+    cmd->add_option("--format", o->format, "text (the mbox) or json (mbox, cover letter and notes as strings)");
     cmd->callback([o, &status] { status = run(*o); });
 }
 

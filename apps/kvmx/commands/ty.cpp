@@ -5,6 +5,8 @@
 #include "libreview/git/repository.h"
 #include "libreview/queue/applied.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <iostream>
 
@@ -17,10 +19,13 @@ struct TyOptions {
     std::string db, ref, repo, branch, output;
     q::TyOptions ty;
     bool no_state = false;
+    std::string format = "text";
 };
 
 int run(TyOptions o)
 {
+    if (o.format != "text" && o.format != "json")
+        return fail("--format must be text or json, not '" + o.format + "'");
     auto queue = open_queue(o.db);
     if (!queue)
         return fail(queue.error().describe());
@@ -49,7 +54,21 @@ int run(TyOptions o)
     auto mail = q::thanks_mail(*mails, matches, o.ty);
     if (!mail)
         return fail(mail.error().describe());
-    if (o.output.empty() || o.output == "-") {
+    if (o.format == "json") {
+        nlohmann::json patches = nlohmann::json::array();
+        for (std::size_t i = 0; i < matches.size(); ++i) {
+            nlohmann::json p{{"index", mails->patches[i].patch.index}, {"message_id", mails->patches[i].patch.message_id},
+                             {"title", mails->patches[i].patch.title}};
+            if (matches[i])
+                p["applied"] = {{"commit", matches[i]->commit}, {"matched_by", matches[i]->how}};
+            else
+                p["dropped"] = true;
+            patches.push_back(std::move(p));
+        }
+        std::cout << nlohmann::json{{"id", ref->first}, {"branch", o.branch}, {"patches", patches}, {"mail", *mail}}
+                         .dump(2)
+                  << "\n";
+    } else if (o.output.empty() || o.output == "-") {
         std::cout << *mail;
     } else {
         std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
@@ -88,6 +107,7 @@ void add_ty_command(CLI::App& app, int& status)
     cmd->add_option("--tree-url", o->ty.tree_url, "the URL on the last line");
     cmd->add_option("--tree", o->ty.tree, "tree name in 'Applied to <tree> <branch>' (default kvm-x86)");
     cmd->add_option("-o,--output", o->output, "file for the mail (default: standard output)");
+    cmd->add_option("--format", o->format, "text (the mail) or json (per patch: commit or dropped, and the mail)");
     cmd->add_flag("--no-state", o->no_state, "leave the series' state as it is (default: thanked)");
     cmd->footer("Patches are matched to the branch's commits by patch-id, then subject, then Link:; a patch that\n"
                 "matches nothing is listed as (DROP) and named in '(except for patch N)', never as applied.");
