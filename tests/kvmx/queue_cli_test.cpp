@@ -637,3 +637,45 @@ TEST_CASE("queue show prints versions, trailers and replies as text; a mail read
           std::string::npos);
     CHECK(r.out.find("  trailers on the latest version: 0 acked, 1 reviewed, 1 tested\n") != std::string::npos);
 }
+
+TEST_CASE("queue sync reads Maildir folders, .eml files and mbox.gz", "[queue][kvmx]")
+{
+    testsupport::TempDir dir;
+    std::string mbox = testsupport::read_file(queue_fixture("trailers.mbox"));
+    // Split the fixture into one file per mail, without the mbox separator.
+    std::vector<std::string> mails;
+    std::string const sep = "From mboxrd@z Thu Jan  1 00:00:00 1970\n";
+    for (std::size_t at = mbox.find(sep); at != std::string::npos;) {
+        std::size_t next = mbox.find(sep, at + sep.size());
+        mails.push_back(mbox.substr(at + sep.size(), next == std::string::npos ? std::string::npos : next - at - sep.size()));
+        at = next;
+    }
+    REQUIRE(mails.size() == 11);
+    fs::path maildir = dir.path() / "Maildir";
+    fs::create_directories(maildir / "cur");
+    fs::create_directories(maildir / "new");
+    fs::create_directories(maildir / "tmp");
+    for (std::size_t i = 0; i < mails.size(); ++i)
+        testsupport::write_file(maildir / (i % 2 ? "cur" : "new") / ("m" + std::to_string(i) + ":2,S"), mails[i]);
+    fs::path db = dir.path() / "maildir.sqlite";
+    auto r = run_kvmx({"queue", "sync", "--db", db.string(), "--inbox", maildir.string()});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("read 11 mails: 11 new") != std::string::npos);
+    auto list = list_all(db);
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["versions"].size() == 2);
+    // A single .eml file adds one mail.
+    fs::path eml = dir.path() / "one.eml";
+    testsupport::write_file(eml, mails[0]);
+    fs::path db2 = dir.path() / "eml.sqlite";
+    r = run_kvmx({"queue", "sync", "--db", db2.string(), "--inbox", eml.string()});
+    CHECK(r.out.find("read 1 mails: 1 new") != std::string::npos);
+    // mbox.gz.
+    fs::path gz = dir.path() / "t.mbox.gz";
+    REQUIRE(std::system(("gzip -c '" + queue_fixture("trailers.mbox").string() + "' > '" + gz.string() + "'").c_str()) == 0);
+    fs::path db3 = dir.path() / "gz.sqlite";
+    r = run_kvmx({"queue", "sync", "--db", db3.string(), "--inbox", gz.string()});
+    CHECK(r.out.find("read 11 mails: 11 new") != std::string::npos);
+    CHECK(list_all(db3) == list_all(db));
+}
