@@ -21,6 +21,7 @@ struct RangePatch {
     std::string title;
     std::string patch_id;
     std::vector<std::string> lines;
+    std::string raw; // the mail, when kept for rebuilding the version as commits
 };
 
 // The comparable text of one mail (raw RFC 822), decoded with GMime.

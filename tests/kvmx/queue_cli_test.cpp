@@ -211,6 +211,27 @@ TEST_CASE("range-diff pairs patches across versions by content", "[queue][kvmx]"
     CHECK(pairs[0]["kind"] == "changed");
     CHECK(pairs[2]["kind"] == "added");
     CHECK(pairs[2]["new"]["title"] == "KVM: x86: Test widget helper");
+    // --repo: git range-diff on both versions rebuilt in a private clone; the repository is only read.
+    fs::path work = dir.path() / "repo";
+    fs::create_directories(work);
+    testsupport::write_file(work / "README", "x\n");
+    REQUIRE(std::system(("cd '" + work.string() + "' && git init -q && git add README && git -c user.name=T -c "
+                         "user.email=t@example.com commit -qm init").c_str()) == 0);
+    auto head = [&] {
+        return testsupport::read_file(work / ".git" / "refs" / "heads" / "master") +
+               testsupport::read_file(work / ".git" / "HEAD");
+    };
+    std::string before = head();
+    auto g = run_kvmx({"range-diff", "--db", db.string(), "1", "--repo", work.string(), "--base", "HEAD"});
+    INFO(g.err);
+    REQUIRE(g.status == 0);
+    CHECK(g.out.find("git range-diff v1 -> v2") == 0);
+    CHECK(g.out.find("> 3:  ") != std::string::npos);
+    CHECK(g.out.find("KVM: x86: Test widget helper") != std::string::npos);
+    CHECK(head() == before);
+    auto nobase = run_kvmx({"range-diff", "--db", db.string(), "1", "--repo", work.string()});
+    CHECK(nobase.status == 2);
+    CHECK(nobase.err.find("no base-commit: line; give --base REV") != std::string::npos);
     // Two mbox files, no queue.
     auto f = run_kvmx({"range-diff", queue_fixture("v5.5.mbox").string(), queue_fixture("v5.5.mbox").string()});
     CHECK(f.status == 0);
