@@ -28,6 +28,10 @@ int main(int argc, char** argv)
     kvmx::add_hook_command(app, status);
     kvmx::add_rules_command(app, status);
     kvmx::add_topic_command(app, status);
+    kvmx::add_queue_command(app, status);
+    kvmx::add_range_diff_command(app, status);
+    kvmx::add_am_command(app, status);
+    kvmx::add_ty_command(app, status);
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {

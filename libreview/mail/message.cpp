@@ -276,6 +276,12 @@ Result<Patch> mail_to_patch(std::string_view raw, std::string const& name, int f
                             std::vector<std::string>* problems)
 {
     DecodedMail mail = TRY(decode_mail(raw, name));
+    return decoded_to_patch(mail, name, first_line, problems);
+}
+
+Result<Patch> decoded_to_patch(DecodedMail const& mail, std::string const& name, int first_line,
+                               std::vector<std::string>* problems)
+{
     // Rebuild a format-patch text from the decoded mail: headers, each on
     // one line, then the decoded body, and parse it as such.
     std::string synth;

@@ -29,6 +29,11 @@ Result<DecodedMail> decode_mail(std::string_view raw, std::string const& name);
 Result<Patch> mail_to_patch(std::string_view raw, std::string const& name, int first_line,
                             std::vector<std::string>* problems = nullptr);
 
+// The same, from a mail already decoded (the queue decodes once, then
+// turns only patches and cover letters into a Patch).
+Result<Patch> decoded_to_patch(DecodedMail const&, std::string const& name, int first_line,
+                               std::vector<std::string>* problems = nullptr);
+
 // Header value by name (case-insensitive); empty when absent.
 std::string header(Patch const&, std::string_view name);
 

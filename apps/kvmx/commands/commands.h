@@ -16,6 +16,10 @@ void add_gate_command(CLI::App&, int& status);
 void add_hook_command(CLI::App&, int& status);
 void add_rules_command(CLI::App&, int& status);
 void add_topic_command(CLI::App&, int& status);
+void add_queue_command(CLI::App&, int& status);
+void add_range_diff_command(CLI::App&, int& status);
+void add_am_command(CLI::App&, int& status);
+void add_ty_command(CLI::App&, int& status);
 
 // Print "kvmx: error: <reason>" on stderr and return ExitError.
 int fail(std::string const& reason);
