@@ -19,6 +19,8 @@ std::string_view status_name(Status s)
         return "fail";
     case Status::Skip:
         return "skip";
+    case Status::Warn:
+        return "warn";
     }
     return "?";
 }
@@ -148,7 +150,7 @@ Classified analyse(GateRun const& run)
             StepResult const* s = c.step(key);
             if (!s || s->status == Status::Skip)
                 continue;
-            if (s->status == Status::Pass) {
+            if (s->status == Status::Pass || s->status == Status::Warn) {
                 if (streak != none && s->kind != "build") {
                     Blamed& first = out.blamed[streak];
                     auto const& culprit = run.commits[first.commit];
@@ -350,10 +352,13 @@ Finding finding_from(nlohmann::json const& j)
 
 nlohmann::json step_json(StepResult const& s)
 {
-    return {{"kind", s.kind},        {"name", s.name},     {"config", s.config},
-            {"status", std::string(status_name(s.status))}, {"exit", s.exit_code},
-            {"seconds", s.seconds},  {"log", s.log},       {"reason", s.reason},
-            {"signature", s.signature}};
+    nlohmann::json j = {{"kind", s.kind},        {"name", s.name},     {"config", s.config},
+                        {"status", std::string(status_name(s.status))}, {"exit", s.exit_code},
+                        {"seconds", s.seconds},  {"log", s.log},       {"reason", s.reason},
+                        {"signature", s.signature}};
+    if (s.ccache_hits >= 0)
+        j["ccache"] = {{"hits", s.ccache_hits}, {"misses", s.ccache_misses}};
+    return j;
 }
 
 Result<StepResult> step_from(nlohmann::json const& j, std::string const& name)
@@ -369,6 +374,8 @@ Result<StepResult> step_from(nlohmann::json const& j, std::string const& name)
         s.status = Status::Fail;
     else if (st == "skip")
         s.status = Status::Skip;
+    else if (st == "warn")
+        s.status = Status::Warn;
     else
         return make_error("step '" + s.name + "' has unknown status '" + st + "'", name);
     s.exit_code = j.value("exit", 0);
@@ -377,6 +384,10 @@ Result<StepResult> step_from(nlohmann::json const& j, std::string const& name)
     s.reason = j.value("reason", "");
     if (j.contains("signature"))
         s.signature = j["signature"].get<std::vector<std::string>>();
+    if (j.contains("ccache")) {
+        s.ccache_hits = j["ccache"].value("hits", -1L);
+        s.ccache_misses = j["ccache"].value("misses", -1L);
+    }
     return s;
 }
 

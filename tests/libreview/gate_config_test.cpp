@@ -130,3 +130,39 @@ TEST_CASE("gate path patterns cover subtrees", "[gate][config]")
     CHECK(path_matches("Documentation/virt/kvm/api.rst", {"*.rst"}));
     CHECK(!path_matches("arch/x86/kvm/x86.c", {"arch/x86/kvm/mmu/*", "*.rst"}));
 }
+
+TEST_CASE("gate config reads requires, preflight, ccache and NIPA exit codes", "[gate][config]")
+{
+    auto c = parse_config(R"(gate: t
+ccache: true
+preflight:
+  - check: test -f Kbuild
+    error: not a kernel tree
+builds:
+  - name: b
+    commands: make
+tests:
+  - name: hw
+    build: b
+    exit-codes: nipa
+    requires: {check: test -e /dev/hw, reason: needs the hardware}
+    commands: run
+)", "t.yaml");
+    INFO((c ? "" : c.error().describe()));
+    REQUIRE(c);
+    CHECK(c->ccache);
+    REQUIRE(c->preflight.size() == 1);
+    CHECK(c->preflight[0].error == "not a kernel tree");
+    CHECK(c->step("hw")->nipa_exit_codes);
+    CHECK(c->step("hw")->requires_reason == "needs the hardware");
+    auto bad = parse_config(minimal + "    exit-codes: nipah\n", "bad.yaml");
+    REQUIRE(!bad);
+    CHECK(bad.error().describe().find("bad.yaml:9") != std::string::npos);
+    CHECK(bad.error().message.find("'plain' or 'nipa'") != std::string::npos);
+    auto half = parse_config(minimal + "    requires: {check: true}\n", "half.yaml");
+    REQUIRE(!half);
+    CHECK(half.error().message.find("both check") != std::string::npos);
+    auto typo = parse_config(minimal + "    requires: {check: true, reasn: x}\n", "typo.yaml");
+    REQUIRE(!typo);
+    CHECK(typo.error().message.find("reason") != std::string::npos);
+}

@@ -77,8 +77,23 @@ void write_text(review::gate::GateRun const& run, std::vector<review::Finding> c
             out << line;
             if (s.status != review::gate::Status::Pass)
                 out << "  " << s.reason << (s.log.empty() ? "" : "; " + s.log);
+            if (s.ccache_hits >= 0 && s.ccache_hits + s.ccache_misses > 0)
+                out << "  ccache " << s.ccache_hits << "/" << s.ccache_hits + s.ccache_misses << " hits";
             out << "\n";
         }
+    }
+    long hits = 0, compiled = 0;
+    for (auto const& c : run.commits)
+        for (auto const& s : c.steps)
+            if (s.ccache_hits >= 0) {
+                hits += s.ccache_hits;
+                compiled += s.ccache_hits + s.ccache_misses;
+            }
+    if (compiled > 0) {
+        char line[128];
+        std::snprintf(line, sizeof line, "ccache: %ld of %ld compilations hit (%.1f%%)\n", hits, compiled,
+                      100.0 * static_cast<double>(hits) / static_cast<double>(compiled));
+        out << line;
     }
     for (auto const& s : run.baseline)
         out << "    base: " << s.kind << " " << s.name << " " << review::gate::status_name(s.status) << "\n";
@@ -127,6 +142,7 @@ int emit(review::gate::GateRun const& run, GateOptions const& opts, std::filesys
     }
     if (opts.format == "json")
         std::cout << review::gate::to_json(run).dump(2) << "\n";
+
     else if (opts.format == "junit")
         review::write_junit(run, std::cout);
     else
