@@ -98,6 +98,12 @@ Result<GateRun> merge(std::vector<GateRun> const& shards);
 
 nlohmann::json to_json(GateRun const&);
 
+// Per-patch checks in patchwork's shape, each ready to POST to
+// /api/patches/<id>/checks/: {state: pending|success|warning|fail, context
+// ([-a-zA-Z0-9_]+), target_url (the step's log below `log_url`, or null),
+// description}. One "kvmx-checks" context for the message checks, one
+// "kvmx-<kind>-<name>" per step.
+nlohmann::json to_patchwork(GateRun const&, std::string const& log_url);
 Result<GateRun> from_json(nlohmann::json const&, std::string const& name);
 
 } // namespace review::gate

@@ -210,6 +210,20 @@ TEST_CASE("kvm-x86 gate blames the KVM_WERROR break and triggers the mmu variant
     for (auto const& e : std::filesystem::directory_iterator(s.repo.path()))
         CHECK(e.path().filename() == ".git");
 
+    // Patchwork's shape: per patch, one check per step plus the message checks.
+    auto pw = run_kvmx({"gate", "merge", "--format", "patchwork", "--log-url", "https://ci.example.org/run/7",
+                        (out.path() / "report.json").string()});
+    INFO(pw.err);
+    auto p = nlohmann::json::parse(pw.out);
+    REQUIRE(p["patches"].size() == 3);
+    std::map<std::string, nlohmann::json> second_checks;
+    for (auto const& c : p["patches"][1]["checks"])
+        second_checks[c["context"]] = c;
+    CHECK(second_checks["kvmx-build-kvm"]["state"] == "fail");
+    CHECK(second_checks["kvmx-build-kvm"]["target_url"].get<std::string>().starts_with(
+        "https://ci.example.org/run/7/logs/002-"));
+    CHECK(second_checks["kvmx-variant-tdp-disabled"]["state"] == "warning");
+    CHECK(second_checks.count("kvmx-checks") == 1);
 }
 
 TEST_CASE("kvm-x86 gate refuses a tree that is not a kernel and stops on a killed or out-of-space build",
