@@ -76,14 +76,23 @@ std::string find_program(std::string const& program)
     return {};
 }
 
-// Counts ccache's stats log (CCACHE_STATSLOG): one "# <source>" line per
-// compilation followed by its counters.
+// Counts ccache's stats log (CCACHE_STATSLOG): one "# <input>" line per
+// invocation followed by its counters. Compiler probes on /dev/null or stdin
+// (kbuild's cc-option and friends, run by every make) are left out, so the
+// figures are about compiling source files.
 std::pair<long, long> ccache_counts(std::filesystem::path const& stats_log)
 {
     std::ifstream in(stats_log);
     long hits = 0, misses = 0;
+    bool probe = false;
     std::string line;
     while (std::getline(in, line)) {
+        if (line.starts_with("# ")) {
+            probe = line == "# /dev/null" || line == "# -";
+            continue;
+        }
+        if (probe)
+            continue;
         if (line == "direct_cache_hit" || line == "preprocessed_cache_hit")
             ++hits;
         else if (line == "cache_miss")
