@@ -134,7 +134,7 @@ std::string infrastructure_failure(std::filesystem::path const& log, int status)
         if (line.find("No space left on device") != std::string::npos)
             return "the disk is full (No space left on device)";
         if (line.find("Killed signal terminated program") != std::string::npos ||
-            line.find("Error 137") != std::string::npos || text::trim(line).ends_with("Killed"))
+            line.find("Error 137") != std::string::npos || text::trim(line).ends_with("] Killed"))
             return "a build process was killed (signal 9: out of memory or killed by hand)";
     }
     if (status == 128 + SIGKILL)
