@@ -18,6 +18,10 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace review::gate {
@@ -253,6 +257,11 @@ public:
     }
 
     Result<GateRun> run();
+    Result<void> load_kept_tree()
+    {
+        m_tree.use_manifest(m_scratch / "tree.manifest");
+        return m_tree.load_manifest();
+    }
 
 private:
     Result<StepResult> run_build(BuildConfig const&, std::filesystem::path const& log_dir, std::string const& commit);
@@ -565,6 +574,33 @@ Result<GateRun> run_gate(git::Repository const& repo, GateInput const& input, Ga
     std::filesystem::create_directories(opts.output / "logs", ec);
     if (ec)
         return make_error(opts.output.string() + ": " + ec.message());
+    if (!opts.work_dir.empty()) {
+        // Only an empty directory or one a gate made: the kept tree is
+        // emptied when its manifest is missing, which must never hit a
+        // user's files.
+        if (std::filesystem::exists(opts.work_dir, ec) && !std::filesystem::is_empty(opts.work_dir, ec) &&
+            !std::filesystem::exists(opts.work_dir / "kvmx-gate.lock", ec))
+            return make_error(opts.work_dir.string() +
+                              ": not a kvmx gate work directory (it holds other files); give an empty or new one");
+        std::filesystem::create_directories(opts.work_dir, ec);
+        if (ec)
+            return make_error(opts.work_dir.string() + ": " + ec.message());
+        auto lock_path = opts.work_dir / "kvmx-gate.lock";
+        int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return make_error(lock_path.string() + ": " + std::strerror(errno));
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd);
+            return make_error(opts.work_dir.string() + ": in use by another kvmx gate (" + lock_path.string() + ")");
+        }
+        struct Unlock {
+            int fd;
+            ~Unlock() { ::close(fd); }
+        } unlock{fd};
+        Runner runner(repo, input, opts, std::filesystem::absolute(opts.work_dir));
+        TRY_VOID(runner.load_kept_tree());
+        return runner.run();
+    }
     auto scratch = TRY(ScratchDir::create("kvmx-gate-"));
     Runner runner(repo, input, opts, scratch.path());
     return runner.run();

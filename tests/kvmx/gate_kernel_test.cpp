@@ -280,3 +280,55 @@ TEST_CASE("kvm-x86 gate refuses a tree that is not a kernel and stops on a kille
         CHECK(k.tmp_left.empty());
     }
 }
+
+TEST_CASE("kvm-x86 gate keeps its tree and build directories in --work-dir across runs", "[gate][kernel]")
+{
+    if (!have("gcc") || !have("make")) {
+        WARN("gcc or make missing: the stand-in kernel tree cannot build");
+        return;
+    }
+    Series s;
+    TempDir work_parent, out1, out2, out3;
+    auto work = work_parent.path() / "work";
+    std::vector<std::string> args = {"--no-checks", "--format", "json", "--work-dir", work.string(),
+                                     s.base + ".." + s.head};
+    Gate first = run_gate(s.repo, args, out1);
+    INFO(first.result.err);
+    REQUIRE(first.report.contains("commits"));
+    CHECK(first.result.status == 1);
+    CHECK(first.tmp_left.empty());
+    CHECK(std::filesystem::exists(work / "src" / "arch/x86/kvm/x86.c"));
+    CHECK(std::filesystem::exists(work / "build" / "kvm" / ".config"));
+    CHECK(std::filesystem::exists(work / "tree.manifest"));
+
+    // The second run finds the tree and the objects of the first, which
+    // ended at the base (its baseline re-run): the first commit rewrites
+    // x86.c only, so only x86.o is compiled and nothing is configured.
+    Gate second = run_gate(s.repo, args, out2);
+    INFO(second.result.err);
+    REQUIRE(second.report.contains("commits"));
+    CHECK(second.result.status == 1);
+    std::string log = read_file(out2.path() / (*step(second.report, 1, "build:kvm"))["log"].get<std::string>());
+    CHECK(log.find("x86.o") != std::string::npos);
+    CHECK(log.find("mmu.o") == std::string::npos);
+    auto const& k1 = *step(second.report, 1, "build:kvm");
+    if (k1.contains("ccache"))
+        CHECK(k1["ccache"]["hits"].get<long>() + k1["ccache"]["misses"].get<long>() == 1);
+    CHECK(status(second.report, 2, "build:kvm") == "fail");
+    CHECK(status(second.report, 3, "build:kvm") == "pass");
+
+    // A file changed by hand in the kept tree is written again.
+    write_file(work / "src" / "arch/x86/kvm/x86.c", "broken by hand\n");
+    Gate third = run_gate(s.repo, args, out3);
+    INFO(third.result.err);
+    CHECK(status(third.report, 1, "build:kvm") == "pass");
+    CHECK(read_file(work / "src" / "arch/x86/kvm/x86.c").find("kvm_arch_hardware_enable") != std::string::npos);
+
+    // Never a directory holding other files.
+    TempDir busy, out4;
+    write_file(busy.path() / "precious.txt", "mine\n");
+    Gate refused = run_gate(s.repo, {"--no-checks", "--work-dir", busy.path().string(), s.base + ".." + s.head}, out4);
+    CHECK(refused.result.status == 2);
+    CHECK(refused.result.err.find("not a kvmx gate work directory") != std::string::npos);
+    CHECK(read_file(busy.path() / "precious.txt") == "mine\n");
+}

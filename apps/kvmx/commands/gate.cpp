@@ -34,6 +34,7 @@ struct GateOptions {
     std::string output;
     std::string fail_on = "error";
     std::string log_url;
+    std::string work_dir;
     unsigned jobs = 0;
     bool no_checks = false;
     std::string input;
@@ -202,6 +203,8 @@ int run_gate(GateOptions const& opts)
             gate.steps.push_back(s.name);
     }
     gate.config = std::move(*config);
+    if (!opts.work_dir.empty())
+        gate.work_dir = std::filesystem::absolute(opts.work_dir);
     gate.jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
     gate.shard = shard->first;
     gate.shards = shard->second;
@@ -275,6 +278,9 @@ void add_gate_command(CLI::App& app, int& status)
                     "directory for logs, report.json and junit.xml (default: a new $TMPDIR/kvmx-gate-report-*)");
     cmd->add_option("--fail-on", opts->fail_on, "message-check severity that fails the gate (default: error)")
         ->check(CLI::IsMember({"error", "warning", "info"}));
+    cmd->add_option("--work-dir", opts->work_dir,
+                    "keep the private tree and build directories here across runs (default: a scratch directory "
+                    "under $TMPDIR, removed at the end)");
     cmd->add_flag("--no-checks", opts->no_checks, "skip the message checks (builds and tests only)");
     cmd->add_option("-j,--jobs", opts->jobs, "parallel jobs passed to builds as KVMX_GATE_JOBS (default: all cores)");
     cmd->add_option("input", opts->input, "revision range (A..B) or series (mbox, patch file, format-patch directory)");
