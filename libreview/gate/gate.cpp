@@ -325,6 +325,10 @@ Result<StepResult> Runner::run_commands(std::string kind, std::string name, std:
         env.insert(env.begin(), {{"KVMX_GATE_CCACHE", m_ccache}, {"CCACHE_STATSLOG", stats_log.string()}});
         if (std::none_of(env.begin(), env.end(), [](auto const& kv) { return kv.first == "CCACHE_BASEDIR"; }))
             env.insert(env.begin(), {"CCACHE_BASEDIR", m_scratch.string()});
+        // Objects built with -g (objtool, the selftests) would otherwise hash
+        // the working directory, a new scratch directory at every run.
+        if (std::none_of(env.begin(), env.end(), [](auto const& kv) { return kv.first.starts_with("CCACHE_") && kv.first.ends_with("HASHDIR"); }))
+            env.insert(env.begin(), {"CCACHE_NOHASHDIR", "1"});
     } else {
         env.insert(env.begin(), {"KVMX_GATE_CCACHE", ""});
     }

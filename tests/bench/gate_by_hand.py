@@ -49,7 +49,8 @@ if config.get("ccache"):
     ccache = subprocess.run(["sh", "-c", "command -v ccache"], capture_output=True, text=True).stdout.strip()
 base_env = dict(os.environ, KVMX_GATE_CCACHE=ccache)
 if ccache:
-    base_env.update(CCACHE_BASEDIR=work, CCACHE_STATSLOG=os.path.join(work, "ccache-stats.log"))
+    base_env.update(CCACHE_BASEDIR=work, CCACHE_NOHASHDIR="1",
+                    CCACHE_STATSLOG=os.path.join(work, "ccache-stats.log"))
 
 
 def listed(x):
