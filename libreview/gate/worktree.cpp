@@ -1,5 +1,6 @@
 #include "libreview/gate/worktree.h"
 
+#include "libreview/gate/process.h"
 #include "libreview/git/handles.h"
 
 #include <cstdlib>
@@ -248,10 +249,16 @@ Result<void> PrivateTree::checkout(git::Repository const& repo, std::string cons
             if (!std::filesystem::remove(dir, ec))
                 break;
     }
+    std::size_t written_files = 0;
     for (auto const& [path, entry] : files) {
         auto it = m_files.find(path);
         if (it != m_files.end() && it->second.blob == entry.blob && it->second.mode == entry.mode)
             continue;
+        // A kernel tree is ~90000 files: stop soon after SIGINT or SIGTERM,
+        // not minutes later.
+        if (++written_files % 512 == 0 && interrupted_by())
+            return make_error("interrupted by signal " + std::to_string(interrupted_by()) + " while writing " +
+                              m_dir.string());
         std::filesystem::path full = m_dir / path;
         std::filesystem::create_directories(full.parent_path(), ec);
         git_oid oid;
