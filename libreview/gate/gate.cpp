@@ -473,7 +473,8 @@ Result<GateRun> Runner::run()
         report("checkout");
         m_where = "[" + std::to_string(i + 1) + "/" + std::to_string(m_input.items.size()) + "] " +
                   short_id(c.commit) + " (\"" + c.title + "\")";
-        TRY_VOID(m_tree.checkout(m_repo, item.tree));
+        if (auto written = m_tree.checkout(m_repo, item.tree); !written)
+            return make_error(m_where + ": writing the private tree: " + written.error().describe());
         if (i == begin) {
             report("preflight");
             TRY_VOID(run_preflight(c.commit));
@@ -546,7 +547,8 @@ Result<void> Runner::run_baseline(GateRun& run)
     m_progress.title = "base " + short_id(m_input.base_commit);
     m_where = "base " + short_id(m_input.base_commit);
     m_progress.eta = -1;
-    TRY_VOID(m_tree.checkout(m_repo, m_input.base_tree));
+    if (auto written = m_tree.checkout(m_repo, m_input.base_tree); !written)
+        return make_error(m_where + ": writing the private tree: " + written.error().describe());
     std::filesystem::path log_dir = m_opts.output / "logs" / ("base-" + short_id(m_input.base_commit));
     std::error_code ec;
     std::filesystem::create_directories(log_dir, ec);
