@@ -129,7 +129,8 @@ Result<bool> boolean(std::string const& name, YAML::Node const& node, char const
 
 Result<TestStep> parse_step(std::string const& name, YAML::Node const& node, StepKind kind)
 {
-    static std::vector<std::string> const keys = {"name", "build", "commands", "env", "paths", "skip-status"};
+    static std::vector<std::string> const keys = {"name",  "build",       "commands", "env",
+                                                  "paths", "skip-status", "exit-codes", "requires"};
     char const* what = kind == StepKind::Test ? "test" : kind == StepKind::Variant ? "variant" : "docs";
     TRY_VOID(yaml::check_keys(name, node, keys, what));
     TestStep step;
@@ -161,14 +162,32 @@ Result<TestStep> parse_step(std::string const& name, YAML::Node const& node, Ste
             return yaml::error_at(name, n, "skip-status must be a number");
         }
     }
+    if (auto n = node["exit-codes"]) {
+        std::string codes = TRY(scalar(name, n, "exit-codes"));
+        if (codes == "nipa")
+            step.nipa_exit_codes = true;
+        else if (codes != "plain")
+            return yaml::error_at(name, n, "exit-codes must be 'plain' or 'nipa' (0 success, 250 warning, 111 pending)");
+    }
+    if (auto n = node["requires"]) {
+        static std::vector<std::string> const requires_keys = {"check", "reason"};
+        if (!n.IsMap())
+            return yaml::error_at(name, n, "requires must be a mapping with check and reason");
+        TRY_VOID(yaml::check_keys(name, n, requires_keys, "requires"));
+        if (!n["check"] || !n["reason"])
+            return yaml::error_at(name, n, "requires needs both check (a shell command) and reason");
+        step.requires_check = TRY(scalar(name, n["check"], "check"));
+        step.requires_reason = TRY(scalar(name, n["reason"], "reason"));
+    }
     return step;
 }
 
 Result<void> apply(Config& config, YAML::Node const& root, std::string const& name)
 {
-    static std::vector<std::string> const keys = {"gate",     "description", "profile", "checks",  "baseline",
-                                                  "test-paths", "builds",    "tests",   "variants", "docs",
-                                                  "tiers",    "default-tier"};
+    static std::vector<std::string> const keys = {"gate",       "description", "profile", "checks",
+                                                  "baseline",   "ccache",      "preflight", "test-paths",
+                                                  "builds",     "tests",       "variants", "docs",
+                                                  "tiers",      "default-tier"};
     TRY_VOID(yaml::check_keys(name, root, keys, "gate configuration"));
     if (auto n = root["gate"])
         config.name = TRY(scalar(name, n, "gate"));
@@ -180,6 +199,20 @@ Result<void> apply(Config& config, YAML::Node const& root, std::string const& na
         config.checks = TRY(boolean(name, n, "checks"));
     if (auto n = root["baseline"])
         config.baseline = TRY(boolean(name, n, "baseline"));
+    if (auto n = root["ccache"])
+        config.ccache = TRY(boolean(name, n, "ccache"));
+    if (auto n = root["preflight"]) {
+        if (!n.IsSequence())
+            return yaml::error_at(name, n, "preflight must be a list of {check, error}");
+        static std::vector<std::string> const preflight_keys = {"check", "error"};
+        for (auto const& item : n) {
+            TRY_VOID(yaml::check_keys(name, item, preflight_keys, "preflight"));
+            if (!item["check"] || !item["error"])
+                return yaml::error_at(name, item, "preflight needs both check (a shell command) and error");
+            config.preflight.push_back(
+                {TRY(scalar(name, item["check"], "check")), TRY(scalar(name, item["error"], "error"))});
+        }
+    }
     if (auto n = root["test-paths"])
         config.test_paths = TRY(strings(name, n, "test-paths"));
     if (auto n = root["builds"]) {

@@ -35,6 +35,22 @@ struct TestStep {
     Environment env;
     std::vector<std::string> paths; // variants and docs: run only when the commit touches these (fnmatch)
     int skip_status = 77;           // exit status that means "skipped"
+    // NIPA's exit codes: 250 is a warning, 111 is pending (a result not
+    // available yet); 0 still passes and anything else fails.
+    bool nipa_exit_codes = false;
+    // `requires`: a shell check run before the step; when it fails the step
+    // is not run and is reported as skipped with "not run here: <reason>"
+    // (hardware or a booted kernel this host does not have), never a pass.
+    std::string requires_check;
+    std::string requires_reason;
+};
+
+// `preflight`: checks run once in the first commit's tree before anything is
+// built. A failing check is the gate's own error (exit 2), naming the check:
+// a tree that is not what the configuration builds, a missing tool.
+struct Preflight {
+    std::string check;
+    std::string error;
 };
 
 struct Tier {
@@ -49,6 +65,8 @@ struct Config {
     std::string profile;               // rule profile for the message checks (empty: default)
     bool checks = true;                // run the message checks
     bool baseline = true;              // re-run failures on the base commit
+    bool ccache = false;               // offer ccache to builds (KVMX_GATE_CCACHE) and count its hits
+    std::vector<Preflight> preflight;
     std::vector<std::string> test_paths; // files that are tests, for series.selftest-order
     std::vector<BuildConfig> builds;
     std::vector<TestStep> steps;      // tests, variants and docs in run order

@@ -17,6 +17,12 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace review::gate {
 namespace {
@@ -54,6 +60,90 @@ std::vector<std::string> series_files(std::filesystem::path const& path)
     }
     std::sort(files.begin(), files.end());
     return files;
+}
+
+// The full path of `program` on $PATH, or empty.
+std::string find_program(std::string const& program)
+{
+    char const* path = std::getenv("PATH");
+    std::string_view rest = path ? path : "/usr/bin:/bin";
+    while (!rest.empty()) {
+        auto colon = rest.find(':');
+        std::string dir(rest.substr(0, colon));
+        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+        if (dir.empty())
+            continue;
+        std::string candidate = dir + "/" + program;
+        if (::access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+    }
+    return {};
+}
+
+// Counts ccache's stats log (CCACHE_STATSLOG): one "# <input>" line per
+// invocation followed by its counters. Compiler probes on /dev/null or stdin
+// (kbuild's cc-option and friends, run by every make) are left out, so the
+// figures are about compiling source files.
+std::pair<long, long> ccache_counts(std::filesystem::path const& stats_log)
+{
+    std::ifstream in(stats_log);
+    long hits = 0, misses = 0;
+    bool probe = false;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.starts_with("# ")) {
+            probe = line == "# /dev/null" || line == "# -";
+            continue;
+        }
+        if (probe)
+            continue;
+        if (line == "direct_cache_hit" || line == "preprocessed_cache_hit")
+            ++hits;
+        else if (line == "cache_miss")
+            ++misses;
+    }
+    return {hits, misses};
+}
+
+// Bytes on disk under a directory (regular files, symlinks not followed).
+std::uintmax_t disk_usage(std::filesystem::path const& dir)
+{
+    std::uintmax_t total = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(
+             dir, std::filesystem::directory_options::skip_permission_denied, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        std::error_code e2;
+        if (it->is_regular_file(e2) && !it->is_symlink(e2))
+            total += it->file_size(e2);
+    }
+    return total;
+}
+
+std::string mib(std::uintmax_t bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+
+// A failed step whose log says the machine, not the commit, failed: the disk
+// filled up or the build was killed (the OOM killer, or by hand). Empty when
+// the failure is an ordinary one.
+std::string infrastructure_failure(std::filesystem::path const& log, int status)
+{
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find("No space left on device") != std::string::npos)
+            return "the disk is full (No space left on device)";
+        if (line.find("Killed signal terminated program") != std::string::npos ||
+            line.find("Error 137") != std::string::npos || text::trim(line).ends_with("] Killed"))
+            return "a build process was killed (signal 9: out of memory or killed by hand)";
+    }
+    if (status == 128 + SIGKILL)
+        return "the command was killed (signal 9: out of memory or killed by hand)";
+    return {};
 }
 
 std::string safe_name(std::string const& s)
@@ -167,14 +257,23 @@ public:
     }
 
     Result<GateRun> run();
+    Result<void> load_kept_tree()
+    {
+        m_tree.use_manifest(m_scratch / "tree.manifest");
+        return m_tree.load_manifest();
+    }
 
 private:
     Result<StepResult> run_build(BuildConfig const&, std::filesystem::path const& log_dir, std::string const& commit);
     Result<StepResult> run_step(TestStep const&, std::filesystem::path const& log_dir, std::string const& commit);
     Result<StepResult> run_commands(std::string kind, std::string name, std::string config,
                                     std::vector<std::string> const& commands, Environment env,
-                                    std::filesystem::path const& log_dir, int skip_status);
+                                    std::filesystem::path const& log_dir, int skip_status,
+                                    TestStep const* step = nullptr);
     Result<void> run_baseline(GateRun&);
+    Result<void> run_preflight(std::string const& commit);
+    std::string m_ccache = find_program("ccache");
+    std::string m_where; // "[k/n] <commit>" of the commit being gated, for errors
     void report(std::string const& step);
 
     git::Repository const& m_repo;
@@ -197,7 +296,8 @@ void Runner::report(std::string const& step)
 
 Result<StepResult> Runner::run_commands(std::string kind, std::string name, std::string config,
                                         std::vector<std::string> const& commands, Environment env,
-                                        std::filesystem::path const& log_dir, int skip_status)
+                                        std::filesystem::path const& log_dir, int skip_status,
+                                        TestStep const* step)
 {
     StepResult r;
     r.kind = std::move(kind);
@@ -213,6 +313,38 @@ Result<StepResult> Runner::run_commands(std::string kind, std::string name, std:
                              {"KVMX_GATE_BUILD", build_dir.string()},
                              {"KVMX_GATE_JOBS", std::to_string(m_opts.jobs)},
                              {"KVMX_GATE_OUTPUT", m_opts.output.string()}});
+    std::filesystem::path stats_log;
+    if (m_opts.config.ccache && !m_ccache.empty()) {
+        // ccache's stats log counts this step's compilations alone, whoever
+        // else shares the cache; the base directory makes the private tree's
+        // absolute paths relative, so a later run in another scratch
+        // directory hits the same entries.
+        stats_log = log;
+        stats_log += ".ccache";
+        std::filesystem::remove(stats_log, ec);
+        env.insert(env.begin(), {{"KVMX_GATE_CCACHE", m_ccache}, {"CCACHE_STATSLOG", stats_log.string()}});
+        if (std::none_of(env.begin(), env.end(), [](auto const& kv) { return kv.first == "CCACHE_BASEDIR"; }))
+            env.insert(env.begin(), {"CCACHE_BASEDIR", m_scratch.string()});
+        // Objects built with -g (objtool, the selftests) would otherwise hash
+        // the working directory, a new scratch directory at every run.
+        if (std::none_of(env.begin(), env.end(), [](auto const& kv) { return kv.first.starts_with("CCACHE_") && kv.first.ends_with("HASHDIR"); }))
+            env.insert(env.begin(), {"CCACHE_NOHASHDIR", "1"});
+    } else {
+        env.insert(env.begin(), {"KVMX_GATE_CCACHE", ""});
+    }
+    if (step && !step->requires_check.empty()) {
+        auto p = TRY(run_shell(step->requires_check, m_tree.dir(), env, log));
+        r.seconds += p.seconds;
+        if (p.interrupted)
+            return make_error("interrupted by signal " + std::to_string(interrupted_by()));
+        if (p.status != 0) {
+            r.status = Status::Skip;
+            r.exit_code = p.status;
+            r.reason = "not run here: " + step->requires_reason;
+            return r;
+        }
+    }
+    bool nipa = step && step->nipa_exit_codes;
     for (std::size_t i = 0; i < commands.size(); ++i) {
         auto p = TRY(run_shell(commands[i], m_tree.dir(), env, log));
         r.seconds += p.seconds;
@@ -221,9 +353,23 @@ Result<StepResult> Runner::run_commands(std::string kind, std::string name, std:
         if (p.status == 0)
             continue;
         r.exit_code = p.status;
-        if (p.status == skip_status) {
+        if (nipa && p.status == 250) {
+            // A NIPA warning: the step goes on, and passes with a warning.
+            r.status = Status::Warn;
+            r.reason = "warning (exit 250, command " + std::to_string(i + 1) + " of " +
+                       std::to_string(commands.size()) + ")";
+            continue;
+        }
+        if (nipa && p.status == 111) {
+            r.status = Status::Skip;
+            r.reason = "pending (exit 111): no result yet";
+        } else if (p.status == skip_status) {
             r.status = Status::Skip;
             r.reason = "skipped (exit " + std::to_string(skip_status) + ")";
+        } else if (auto why = infrastructure_failure(log, p.status); !why.empty()) {
+            // Not the commit's fault: stop, keep the logs, exit 2.
+            return make_error(m_where + ": " + r.kind + " '" + r.name + "': " + why +
+                              "; the gate stopped; log: " + r.log);
         } else {
             r.status = Status::Fail;
             r.reason = "command " + std::to_string(i + 1) + " of " + std::to_string(commands.size());
@@ -234,7 +380,35 @@ Result<StepResult> Runner::run_commands(std::string kind, std::string name, std:
         }
         break;
     }
+    if (!stats_log.empty()) {
+        std::tie(r.ccache_hits, r.ccache_misses) = ccache_counts(stats_log);
+        if (r.ccache_hits == 0 && r.ccache_misses == 0)
+            std::filesystem::remove(stats_log, ec); // nothing was compiled
+    }
     return r;
+}
+
+Result<void> Runner::run_preflight(std::string const& commit)
+{
+    if (m_opts.config.preflight.empty())
+        return {};
+    std::filesystem::path log = m_opts.output / "logs" / "preflight.log";
+    std::error_code ec;
+    std::filesystem::remove(log, ec);
+    Environment env = {{"KVMX_GATE_SOURCE", m_tree.dir().string()},
+                       {"KVMX_GATE_JOBS", std::to_string(m_opts.jobs)},
+                       {"KVMX_GATE_COMMIT", commit},
+                       {"KVMX_GATE_OUTPUT", m_opts.output.string()}};
+    for (auto const& p : m_opts.config.preflight) {
+        auto r = TRY(run_shell(p.check, m_tree.dir(), env, log));
+        if (r.interrupted)
+            return make_error("interrupted by signal " + std::to_string(interrupted_by()));
+        if (r.status != 0)
+            return make_error(m_where + ": configuration " + m_opts.config.name + ": " + p.error +
+                              " (preflight check failed: " + p.check + "); log: " +
+                              std::filesystem::relative(log, m_opts.output).string());
+    }
+    return {};
 }
 
 Result<StepResult> Runner::run_build(BuildConfig const& b, std::filesystem::path const& log_dir, std::string const& commit)
@@ -252,7 +426,7 @@ Result<StepResult> Runner::run_step(TestStep const& s, std::filesystem::path con
         env.insert(env.end(), b->env.begin(), b->env.end());
     env.insert(env.end(), s.env.begin(), s.env.end());
     std::string kind = s.kind == StepKind::Test ? "test" : s.kind == StepKind::Variant ? "variant" : "docs";
-    return run_commands(kind, s.name, s.build, s.commands, env, log_dir, s.skip_status);
+    return run_commands(kind, s.name, s.build, s.commands, env, log_dir, s.skip_status, &s);
 }
 
 Result<GateRun> Runner::run()
@@ -297,7 +471,14 @@ Result<GateRun> Runner::run()
             m_opts.engine->check_patch(item.patch, &*lookup, c.checks, skips);
         }
         report("checkout");
-        TRY_VOID(m_tree.checkout(m_repo, item.tree));
+        m_where = "[" + std::to_string(i + 1) + "/" + std::to_string(m_input.items.size()) + "] " +
+                  short_id(c.commit) + " (\"" + c.title + "\")";
+        if (auto written = m_tree.checkout(m_repo, item.tree); !written)
+            return make_error(m_where + ": writing the private tree: " + written.error().describe());
+        if (i == begin) {
+            report("preflight");
+            TRY_VOID(run_preflight(c.commit));
+        }
         char prefix[32];
         std::snprintf(prefix, sizeof prefix, "%03zu-", i + 1);
         std::filesystem::path log_dir = m_opts.output / "logs" / (prefix + short_id(c.commit));
@@ -337,6 +518,12 @@ Result<GateRun> Runner::run()
         run.commits.push_back(std::move(c));
     }
     TRY_VOID(run_baseline(run));
+    // Disk used by the private tree and each build directory, measured
+    // before the scratch directory goes away.
+    std::string disk = "disk: source tree " + mib(disk_usage(m_tree.dir()));
+    for (auto const& e : std::filesystem::directory_iterator(m_scratch / "build", ec))
+        disk += ", build/" + e.path().filename().string() + " " + mib(disk_usage(e.path()));
+    run.notes.push_back(disk);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
     return run;
 }
@@ -358,8 +545,10 @@ Result<void> Runner::run_baseline(GateRun& run)
     if (keys.empty())
         return {};
     m_progress.title = "base " + short_id(m_input.base_commit);
+    m_where = "base " + short_id(m_input.base_commit);
     m_progress.eta = -1;
-    TRY_VOID(m_tree.checkout(m_repo, m_input.base_tree));
+    if (auto written = m_tree.checkout(m_repo, m_input.base_tree); !written)
+        return make_error(m_where + ": writing the private tree: " + written.error().describe());
     std::filesystem::path log_dir = m_opts.output / "logs" / ("base-" + short_id(m_input.base_commit));
     std::error_code ec;
     std::filesystem::create_directories(log_dir, ec);
@@ -391,6 +580,33 @@ Result<GateRun> run_gate(git::Repository const& repo, GateInput const& input, Ga
     std::filesystem::create_directories(opts.output / "logs", ec);
     if (ec)
         return make_error(opts.output.string() + ": " + ec.message());
+    if (!opts.work_dir.empty()) {
+        // Only an empty directory or one a gate made: the kept tree is
+        // emptied when its manifest is missing, which must never hit a
+        // user's files.
+        if (std::filesystem::exists(opts.work_dir, ec) && !std::filesystem::is_empty(opts.work_dir, ec) &&
+            !std::filesystem::exists(opts.work_dir / "kvmx-gate.lock", ec))
+            return make_error(opts.work_dir.string() +
+                              ": not a kvmx gate work directory (it holds other files); give an empty or new one");
+        std::filesystem::create_directories(opts.work_dir, ec);
+        if (ec)
+            return make_error(opts.work_dir.string() + ": " + ec.message());
+        auto lock_path = opts.work_dir / "kvmx-gate.lock";
+        int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return make_error(lock_path.string() + ": " + std::strerror(errno));
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd);
+            return make_error(opts.work_dir.string() + ": in use by another kvmx gate (" + lock_path.string() + ")");
+        }
+        struct Unlock {
+            int fd;
+            ~Unlock() { ::close(fd); }
+        } unlock{fd};
+        Runner runner(repo, input, opts, std::filesystem::absolute(opts.work_dir));
+        TRY_VOID(runner.load_kept_tree());
+        return runner.run();
+    }
     auto scratch = TRY(ScratchDir::create("kvmx-gate-"));
     Runner runner(repo, input, opts, scratch.path());
     return runner.run();

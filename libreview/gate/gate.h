@@ -58,6 +58,10 @@ struct GateOptions {
     unsigned jobs = 1;
     std::size_t shard = 1, shards = 1;
     std::filesystem::path output;      // logs go to output/logs
+    // --work-dir: keep the private tree (src/) and the build directories
+    // (build/<configuration>) here across runs instead of a scratch
+    // directory removed at the end; one gate at a time (a lock file).
+    std::filesystem::path work_dir;
     Engine const* engine = nullptr;    // message checks; null to skip them
     std::string tool_version;
     std::function<void(Progress const&)> progress;

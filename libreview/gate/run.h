@@ -16,7 +16,8 @@
 
 namespace review::gate {
 
-enum class Status { Pass, Fail, Skip };
+// Warn: a step that passed with a warning (NIPA's exit 250); never blamed.
+enum class Status { Pass, Fail, Skip, Warn };
 
 std::string_view status_name(Status);
 
@@ -30,6 +31,9 @@ struct StepResult {
     std::string log;    // path relative to the output directory
     std::string reason; // why it was skipped, or which command failed
     std::vector<std::string> signature; // the log's failure lines, for baseline comparison
+    // ccache's verdicts on this step's compilations (ccache's stats log),
+    // -1 when the configuration does not use ccache or it is not installed.
+    long ccache_hits = -1, ccache_misses = -1;
 
     std::string key() const { return kind + ":" + name; }
 };
@@ -93,6 +97,13 @@ Result<std::pair<std::size_t, std::size_t>> parse_shard(std::string const&);
 Result<GateRun> merge(std::vector<GateRun> const& shards);
 
 nlohmann::json to_json(GateRun const&);
+
+// Per-patch checks in patchwork's shape, each ready to POST to
+// /api/patches/<id>/checks/: {state: pending|success|warning|fail, context
+// ([-a-zA-Z0-9_]+), target_url (the step's log below `log_url`, or null),
+// description}. One "kvmx-checks" context for the message checks, one
+// "kvmx-<kind>-<name>" per step.
+nlohmann::json to_patchwork(GateRun const&, std::string const& log_url);
 Result<GateRun> from_json(nlohmann::json const&, std::string const& name);
 
 } // namespace review::gate

@@ -8,6 +8,7 @@
 #include "libreview/git/repository.h"
 
 #include <filesystem>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -56,13 +57,28 @@ public:
     // remove files the tree no longer has, keep the rest untouched.
     Result<void> checkout(git::Repository const&, std::string const& tree);
 
+    // A kept tree (--work-dir): the manifest file lists what the directory
+    // held after the last checkout (blob, mode, size and mtime per path).
+    // load_manifest() trusts only entries whose file still has that size and
+    // mtime, so a file changed by hand is written again; without a manifest
+    // (first run, or a checkout that was interrupted) the directory is
+    // emptied first. checkout() removes the manifest while it changes files
+    // and save_manifest() writes it afterwards.
+    void use_manifest(std::filesystem::path manifest) { m_manifest = std::move(manifest); }
+    Result<void> load_manifest();
+
     struct Entry {
         std::string blob;
         unsigned mode = 0;
+        std::uintmax_t size = 0;
+        std::int64_t mtime_ns = 0;
     };
 
 private:
+    Result<void> save_manifest() const;
+
     std::filesystem::path m_dir;
+    std::filesystem::path m_manifest;
     std::string m_tree;
     std::map<std::string, Entry> m_files;
 };

@@ -110,8 +110,11 @@ void write_junit(gate::GateRun const& run, std::ostream& out)
                 ++s_skipped;
                 cases += "      <skipped message=\"" + xml_escape(s.reason) + "\"/>\n";
             }
-            if (!s.log.empty())
-                cases += "      <system-out>log: " + xml_escape(s.log) + "</system-out>\n";
+            if (!s.log.empty() || s.status == gate::Status::Warn)
+                cases += "      <system-out>" +
+                         xml_escape((s.status == gate::Status::Warn ? "warning: " + s.reason + "; " : std::string()) +
+                                    "log: " + s.log) +
+                         "</system-out>\n";
             cases += "    </testcase>\n";
         }
         tests += s_tests;

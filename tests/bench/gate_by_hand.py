@@ -5,7 +5,12 @@ only changed files, as a developer's loop would), the same commands, the same
 environment variables, the same path triggers. Prints the sum of the
 commands' wall time and the loop's wall time, in seconds, as JSON.
 
-    gate_by_hand.py CONFIG.yaml REPO RANGE WORKDIR JOBS
+    gate_by_hand.py CONFIG.yaml REPO RANGE WORKDIR JOBS [TIER]
+
+A step's `requires` check runs first, as the gate runs it (a failing check
+skips the step); with TIER only that tier's steps run (following `extends`);
+`ccache: true` sets KVMX_GATE_CCACHE, CCACHE_BASEDIR and a stats log as the
+gate does.
 """
 import fnmatch
 import json
@@ -15,6 +20,7 @@ import sys
 import time
 
 config_path, repo, rng, work, jobs = sys.argv[1:6]
+tier = sys.argv[6] if len(sys.argv) > 6 else ""
 import yaml  # python3-yaml
 
 with open(config_path) as f:
@@ -32,6 +38,19 @@ if "docs" in config:
     docs.setdefault("name", "docs")
     docs.setdefault("paths", ["*.rst"])
     steps.append(docs)
+if tier:
+    wanted, t = [], tier
+    while t:
+        wanted = list(config["tiers"][t].get("tests", [])) + wanted
+        t = config["tiers"][t].get("extends", "")
+    steps = [s for s in steps if s["name"] in wanted]
+ccache = ""
+if config.get("ccache"):
+    ccache = subprocess.run(["sh", "-c", "command -v ccache"], capture_output=True, text=True).stdout.strip()
+base_env = dict(os.environ, KVMX_GATE_CCACHE=ccache)
+if ccache:
+    base_env.update(CCACHE_BASEDIR=work, CCACHE_NOHASHDIR="1",
+                    CCACHE_STATSLOG=os.path.join(work, "ccache-stats.log"))
 
 
 def listed(x):
@@ -63,7 +82,7 @@ with open(os.path.join(work, "by-hand.log"), "w") as log:
         for name, b in builds.items():
             bdir = os.path.join(work, "build", name)
             os.makedirs(bdir, exist_ok=True)
-            env = dict(os.environ, KVMX_GATE_SOURCE=src, KVMX_GATE_BUILD=bdir, KVMX_GATE_JOBS=jobs,
+            env = dict(base_env, KVMX_GATE_SOURCE=src, KVMX_GATE_BUILD=bdir, KVMX_GATE_JOBS=jobs,
                        KVMX_GATE_COMMIT=commit, **{k: str(v) for k, v in (b.get("env") or {}).items()})
             seconds, status = run(b["commands"], env, log)
             command_seconds += seconds
@@ -78,10 +97,15 @@ with open(os.path.join(work, "by-hand.log"), "w") as log:
                 continue
             bdir = os.path.join(work, "build", build or "none")
             os.makedirs(bdir, exist_ok=True)
-            env = dict(os.environ, KVMX_GATE_SOURCE=src, KVMX_GATE_BUILD=bdir, KVMX_GATE_JOBS=jobs,
+            env = dict(base_env, KVMX_GATE_SOURCE=src, KVMX_GATE_BUILD=bdir, KVMX_GATE_JOBS=jobs,
                        KVMX_GATE_COMMIT=commit)
             env.update({k: str(v) for k, v in (builds.get(build, {}).get("env") or {}).items()})
             env.update({k: str(v) for k, v in (s.get("env") or {}).items()})
+            if s.get("requires"):
+                seconds, status = run(s["requires"]["check"], env, log)
+                command_seconds += seconds
+                if status:
+                    continue  # not run here, as the gate reports it
             seconds, status = run(s["commands"], env, log)
             command_seconds += seconds
             if status and status != s.get("skip-status", 77):

@@ -42,7 +42,8 @@ std::string read_file(std::filesystem::path const& path)
     return ss.str();
 }
 
-RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path const& cwd)
+RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path const& cwd,
+                   std::filesystem::path const& stdin_file)
 {
     TempDir tmp;
     auto out_path = tmp.path() / "out";
@@ -51,7 +52,7 @@ RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path c
     if (pid == 0) {
         int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int null = open("/dev/null", O_RDONLY);
+        int null = open(stdin_file.empty() ? "/dev/null" : stdin_file.c_str(), O_RDONLY);
         dup2(null, 0);
         dup2(out, 1);
         dup2(err, 2);

@@ -31,7 +31,8 @@ struct RunResult {
 };
 
 // Run kvmx with `args` (no shell), capturing stdout and stderr.
-RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path const& cwd = {});
+RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path const& cwd = {},
+                   std::filesystem::path const& stdin_file = {});
 
 void write_file(std::filesystem::path const&, std::string const&);
 std::string read_file(std::filesystem::path const&);

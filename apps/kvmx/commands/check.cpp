@@ -5,12 +5,14 @@
 #include "apps/kvmx/commands/series_check.h"
 #include "libreview/git/lookup.h"
 #include "libreview/git/repository.h"
+#include "libreview/mail/message.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/report/report.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 namespace kvmx {
@@ -24,6 +26,7 @@ struct CheckOptions {
     unsigned jobs = 0;
     bool all_versions = false;
     std::string sender;
+    bool b4_check = false;
     std::vector<std::string> inputs;
 };
 
@@ -94,8 +97,71 @@ std::vector<std::string> patch_files_in(std::filesystem::path const& dir)
     return files;
 }
 
+// b4's external-check protocol: one RFC 822 patch on stdin, a JSON list of
+// {"tool", "status": "pass|warn|fail", "summary", "url", "details"} on stdout,
+// one entry per finding (errors fail, warnings and notes warn), or a single
+// "pass" entry when the patch is clean. Exit 0 unless the input is unusable.
+int run_b4_check(CheckOptions const& opts)
+{
+    constexpr std::size_t limit = 64u << 20;
+    std::string raw;
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        raw.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+        if (raw.size() > limit)
+            return fail("<stdin>: patch larger than 64 MiB");
+    }
+    if (raw.starts_with("From ") && !raw.starts_with("From: ")) // format-patch's mbox separator line
+        raw.erase(0, raw.find('\n') == std::string::npos ? raw.size() : raw.find('\n') + 1);
+    if (raw.find_first_not_of(" \t\r\n") == std::string::npos)
+        return fail("<stdin>:1: no patch on stdin (b4 passes one RFC 822 message)");
+    auto engine = load_engine(opts.profile);
+    if (!engine)
+        return fail(engine.error().describe());
+    auto patch = review::mail::mail_to_patch(raw, "<stdin>", 1);
+    if (!patch)
+        return fail(patch.error().describe());
+    std::optional<review::git::Repository> repo;
+    std::optional<review::git::RepositoryLookup> lookup;
+    if (auto r = review::git::Repository::open(opts.repo.empty() ? "." : opts.repo)) {
+        repo.emplace(std::move(*r));
+        lookup.emplace(*repo);
+    } else if (!opts.repo.empty()) {
+        return fail(r.error().describe());
+    }
+    std::vector<review::Finding> findings;
+    review::SkipLog skips;
+    engine->check_patch(*patch, lookup ? &*lookup : nullptr, findings, skips);
+    nlohmann::json out = nlohmann::json::array();
+    for (auto const& f : findings) {
+        std::string details = f.location.describe();
+        if (f.fix)
+            details += "\nsuggested: " + *f.fix;
+        out.push_back({{"tool", "kvmx"},
+                       {"status", f.severity == review::Severity::Error ? "fail" : "warn"},
+                       {"summary", std::string(review::severity_name(f.severity)) + ": " + f.message + " [" + f.rule + "]"},
+                       {"url", "https://docs.kernel.org/process/maintainer-kvm-x86.html"},
+                       {"details", details}});
+    }
+    if (out.empty())
+        out.push_back({{"tool", "kvmx"},
+                       {"status", "pass"},
+                       {"summary", "kvmx " + engine->profile().name + ": no findings"},
+                       {"url", "https://docs.kernel.org/process/maintainer-kvm-x86.html"},
+                       {"details", ""}});
+    std::cout << out.dump(2) << "\n";
+    return ExitClean;
+}
+
 int run_check(CheckOptions const& opts)
 {
+    if (opts.b4_check) {
+        if (!opts.inputs.empty())
+            return fail("--b4-check reads one patch on stdin and takes no inputs");
+        return run_b4_check(opts);
+    }
+    if (opts.inputs.empty())
+        return fail("check needs revision ranges, commits or patch files (or --b4-check with a patch on stdin)");
     auto fail_on = review::parse_severity(opts.fail_on);
     if (!fail_on)
         return fail("--fail-on must be error, warning or info, not '" + opts.fail_on + "'");
@@ -219,8 +285,9 @@ void add_check_command(CLI::App& app, int& status)
                   "check every version of a series found in mail input, not only the latest");
     cmd->add_option("inputs", opts->inputs,
                     "revision ranges (A..B), commit ids, patch files, mbox/.mbox.gz/.eml files, Maildir or "
-                    "format-patch directories")
-        ->required();
+                    "format-patch directories");
+    cmd->add_flag("--b4-check", opts->b4_check,
+                  "b4 external check: read one patch on stdin, print [{tool, status, summary, url, details}] JSON");
     cmd->callback([opts, &status] { status = run_check(*opts); });
 }
 

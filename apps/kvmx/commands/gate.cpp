@@ -33,6 +33,8 @@ struct GateOptions {
     std::string format = "text";
     std::string output;
     std::string fail_on = "error";
+    std::string log_url;
+    std::string work_dir;
     unsigned jobs = 0;
     bool no_checks = false;
     std::string input;
@@ -77,8 +79,23 @@ void write_text(review::gate::GateRun const& run, std::vector<review::Finding> c
             out << line;
             if (s.status != review::gate::Status::Pass)
                 out << "  " << s.reason << (s.log.empty() ? "" : "; " + s.log);
+            if (s.ccache_hits >= 0 && s.ccache_hits + s.ccache_misses > 0)
+                out << "  ccache " << s.ccache_hits << "/" << s.ccache_hits + s.ccache_misses << " hits";
             out << "\n";
         }
+    }
+    long hits = 0, compiled = 0;
+    for (auto const& c : run.commits)
+        for (auto const& s : c.steps)
+            if (s.ccache_hits >= 0) {
+                hits += s.ccache_hits;
+                compiled += s.ccache_hits + s.ccache_misses;
+            }
+    if (compiled > 0) {
+        char line[128];
+        std::snprintf(line, sizeof line, "ccache: %ld of %ld compilations hit (%.1f%%)\n", hits, compiled,
+                      100.0 * static_cast<double>(hits) / static_cast<double>(compiled));
+        out << line;
     }
     for (auto const& s : run.baseline)
         out << "    base: " << s.kind << " " << s.name << " " << review::gate::status_name(s.status) << "\n";
@@ -127,6 +144,8 @@ int emit(review::gate::GateRun const& run, GateOptions const& opts, std::filesys
     }
     if (opts.format == "json")
         std::cout << review::gate::to_json(run).dump(2) << "\n";
+    else if (opts.format == "patchwork")
+        std::cout << review::gate::to_patchwork(run, opts.log_url).dump(2) << "\n";
     else if (opts.format == "junit")
         review::write_junit(run, std::cout);
     else
@@ -184,6 +203,8 @@ int run_gate(GateOptions const& opts)
             gate.steps.push_back(s.name);
     }
     gate.config = std::move(*config);
+    if (!opts.work_dir.empty())
+        gate.work_dir = std::filesystem::absolute(opts.work_dir);
     gate.jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
     gate.shard = shard->first;
     gate.shards = shard->second;
@@ -243,26 +264,32 @@ void add_gate_command(CLI::App& app, int& status)
     auto opts = std::make_shared<GateOptions>();
     auto* cmd = app.add_subcommand("gate", "build and test every commit of a range or series (default: xenvmm)");
     cmd->add_option("--config", opts->config,
-                    "gate configuration: builtin name (xenvmm, kernel-example) or YAML file (default: xenvmm)");
+                    "gate configuration: builtin name (xenvmm, kvm-x86, kernel-example) or YAML file (default: xenvmm)");
     cmd->add_option("--repo", opts->repo, "repository holding the range or the series' base (default: .)");
     cmd->add_option("--base", opts->base, "base commit for a series (default: its base-commit: line)");
     cmd->add_option("--profile", opts->profile, "rule profile for the message checks (default: the config's)");
     cmd->add_option("--tier", opts->tier, "branch tier whose tests to run (e.g. queue, next)");
     cmd->add_option("--shard", opts->shard, "run shard I of N (contiguous blocks of commits), e.g. 2/4");
-    cmd->add_option("--format", opts->format, "stdout format: text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit"}));
+    cmd->add_option("--format", opts->format, "stdout format: text, json, junit or patchwork (per-patch checks)")
+        ->check(CLI::IsMember({"text", "json", "junit", "patchwork"}));
+    cmd->add_option("--log-url", opts->log_url,
+                    "URL where --output is published; patchwork checks link their logs below it (target_url)");
     cmd->add_option("--output", opts->output,
                     "directory for logs, report.json and junit.xml (default: a new $TMPDIR/kvmx-gate-report-*)");
     cmd->add_option("--fail-on", opts->fail_on, "message-check severity that fails the gate (default: error)")
         ->check(CLI::IsMember({"error", "warning", "info"}));
+    cmd->add_option("--work-dir", opts->work_dir,
+                    "keep the private tree and build directories here across runs (default: a scratch directory "
+                    "under $TMPDIR, removed at the end)");
     cmd->add_flag("--no-checks", opts->no_checks, "skip the message checks (builds and tests only)");
     cmd->add_option("-j,--jobs", opts->jobs, "parallel jobs passed to builds as KVMX_GATE_JOBS (default: all cores)");
     cmd->add_option("input", opts->input, "revision range (A..B) or series (mbox, patch file, format-patch directory)");
 
     auto merge_opts = std::make_shared<GateOptions>();
     auto* merge = cmd->add_subcommand("merge", "merge the report.json files of --shard runs into one report");
-    merge->add_option("--format", merge_opts->format, "stdout format: text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit"}));
+    merge->add_option("--format", merge_opts->format, "stdout format: text, json, junit or patchwork")
+        ->check(CLI::IsMember({"text", "json", "junit", "patchwork"}));
+    merge->add_option("--log-url", merge_opts->log_url, "URL where the logs are published (patchwork target_url)");
     merge->add_option("--output", merge_opts->output, "also write report.json and junit.xml here");
     merge->add_option("--fail-on", merge_opts->fail_on, "message-check severity that fails (default: error)")
         ->check(CLI::IsMember({"error", "warning", "info"}));
