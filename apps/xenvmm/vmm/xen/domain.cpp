@@ -345,21 +345,19 @@ int64_t XenDomain::do_xen_version(const HypercallRequest& req)
     case kXenverVersion:
         return kXenVersion;
     case kXenverExtraversion:
-        if (!x86::copy_to_guest(m_mem, req.paging, req.args[1], kXenExtraversion, sizeof(kXenExtraversion)))
-            return -kEFAULT;
-        return 0;
+        return guest(req).to(req.args[1], kXenExtraversion, sizeof(kXenExtraversion));
     case kXenverGetFeatures: {
         FeatureInfo fi{};
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &fi, sizeof(fi)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[1], &fi))
+            return rc;
         // XENFEAT_NR_SUBMAPS is 1: Xen rejects any other submap.
         if (fi.submap_idx != 0)
             return -kEINVAL;
         fi.submap = (1u << kXenfeatWritablePageTables) | (1u << kXenfeatWritableDescriptorTables) |
                     (1u << kXenfeatAutoTranslatedPhysmap) | (1u << kXenfeatSupervisorModeKernel) |
                     (1u << kXenfeatHvmCallbackVector) | (1u << kXenfeatHvmSafePvclock);
-        if (!x86::copy_to_guest(m_mem, req.paging, req.args[1], &fi, sizeof(fi)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).to(req.args[1], &fi))
+            return rc;
         return 0;
     }
     case kXenverPagesize:
@@ -378,8 +376,8 @@ int64_t XenDomain::do_console_io(const HypercallRequest& req)
     case kConsoleioWrite: {
         uint32_t n = std::min(count, kConsoleWriteMax);
         std::string buf(n, '\0');
-        if (n && !x86::copy_from_guest(m_mem, req.paging, req.args[2], buf.data(), n))
-            return -kEFAULT;
+        if (int64_t rc = n ? guest(req).from(req.args[2], buf.data(), n) : 0)
+            return rc;
         std::lock_guard g(m_lock);
         size_t room = m_config.console_limit > m_console.size() ? m_config.console_limit - m_console.size() : 0;
         m_console.append(buf, 0, std::min<size_t>(room, n));
@@ -401,8 +399,8 @@ int64_t XenDomain::do_memory_op(const HypercallRequest& req)
     if (req.args[0] != kXenmemAddToPhysmap)
         return -kENOSYS;
     AddToPhysmap xatp{};
-    if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &xatp, sizeof(xatp)))
-        return -kEFAULT;
+    if (int64_t rc = guest(req).from(req.args[1], &xatp))
+        return rc;
     if (xatp.domid != kDomidSelf && xatp.domid != kOwnDomid)
         return -kESRCH;
     switch (xatp.space) {
@@ -490,8 +488,8 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
     switch (cmd) {
     case kVcpuopRegisterVcpuInfo: {
         RegisterVcpuInfo info{};
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &info, sizeof(info)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[2], &info))
+            return rc;
         {
             std::lock_guard g(m_lock);
             auto& v = m_vcpus[id];
@@ -523,8 +521,8 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
     }
     case kVcpuopRegisterRunstateMemoryArea: {
         uint64_t addr = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &addr, sizeof(addr)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[2], &addr))
+            return rc;
         std::lock_guard g(m_lock);
         auto& v = m_vcpus[id];
         if (addr == 0) {
@@ -543,8 +541,8 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
         if (id != req.vcpu)
             return -kEINVAL;
         VcpuSetSingleshotTimer st{};
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &st, sizeof(st)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[2], &st))
+            return rc;
         std::lock_guard g(m_lock);
         if ((st.flags & kVcpuSsTmrFuture) && st.timeout_abs_ns < m_clock.now_ns())
             return -kETIME;
@@ -560,8 +558,8 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
     }
     case kVcpuopSetPeriodicTimer: {
         uint64_t period = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &period, sizeof(period)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[2], &period))
+            return rc;
         // Xen: at least 1 ms, at most STIME_DELTA_MAX (2^62 - 1).
         if (period < 1000000ull || period > (~0ull >> 2))
             return -kEINVAL;
@@ -595,8 +593,8 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
     }
     case kVcpuopRegisterVcpuTimeMemoryArea: {
         uint64_t addr = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[2], &addr, sizeof(addr)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[2], &addr))
+            return rc;
         {
             std::lock_guard g(m_lock);
             auto& v = m_vcpus[id];
@@ -673,8 +671,8 @@ int64_t XenDomain::do_sched_op(const HypercallRequest& req)
         return do_sched_poll(req);
     case kSchedopShutdown: {
         uint32_t reason = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &reason, sizeof(reason)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[1], &reason))
+            return rc;
         if (reason > kShutdownSoftReset)
             return -kEINVAL;
         if (reason == kShutdownSoftReset) {
@@ -716,8 +714,8 @@ int64_t XenDomain::bind_new_port_locked(const HypercallRequest& req, uint64_t gv
     if (port < 0)
         return port;
     arg.*field = static_cast<uint32_t>(port);
-    if (!x86::copy_to_guest(m_mem, req.paging, gva, &arg, sizeof(arg)))
-        return -kEFAULT;
+    if (int64_t rc = guest(req).to(gva, &arg))
+        return rc;
     m_ports[port] = entry;
     return port;
 }
@@ -960,15 +958,14 @@ int64_t XenDomain::do_sched_poll(const HypercallRequest& req)
         uint64_t timeout;
     } sp{};
     static_assert(sizeof(SchedPoll) == 24);
-    if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &sp, sizeof(sp)))
-        return -kEFAULT;
+    if (int64_t rc = guest(req).from(req.args[1], &sp))
+        return rc;
     // Xen's limit on the number of ports one poll may name.
     if (sp.nr_ports > 128)
         return -kEINVAL;
     std::vector<uint32_t> ports(sp.nr_ports);
-    if (sp.nr_ports &&
-        !x86::copy_from_guest(m_mem, req.paging, sp.ports, ports.data(), ports.size() * sizeof(uint32_t)))
-        return -kEFAULT;
+    if (int64_t rc = sp.nr_ports ? guest(req).from(sp.ports, ports.data(), ports.size() * sizeof(uint32_t)) : 0)
+        return rc;
     std::lock_guard g(m_lock);
     SharedInfo* s = shinfo();
     bool ready = false;
@@ -999,8 +996,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     switch (cmd) {
     case kEvtchnopAllocUnbound: {
         EvtchnAllocUnbound a{};
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &a, sizeof(a)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &a))
+            return rc;
         if (!self(a.dom))
             return -kESRCH;
         // Only loopback: there is no other domain to accept a binding from.
@@ -1012,8 +1009,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopBindInterdomain: {
         EvtchnBindInterdomain b{};
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &b))
+            return rc;
         if (!self(b.remote_dom))
             return -kESRCH;
         std::lock_guard g(m_lock);
@@ -1032,8 +1029,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopBindVirq: {
         EvtchnBindVirq b{};
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &b))
+            return rc;
         if (b.virq >= kNrVirqs)
             return -kEINVAL;
         if (b.vcpu >= m_vcpus.size())
@@ -1052,8 +1049,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopBindIpi: {
         EvtchnBindIpi b{};
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &b))
+            return rc;
         if (b.vcpu >= m_vcpus.size())
             return -kENOENT;
         std::lock_guard g(m_lock);
@@ -1062,8 +1059,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopSend: {
         uint32_t port = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &port, sizeof(port)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &port))
+            return rc;
         std::lock_guard g(m_lock);
         if (!valid(port))
             return -kEINVAL;
@@ -1083,8 +1080,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopClose: {
         uint32_t port = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &port, sizeof(port)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &port))
+            return rc;
         std::lock_guard g(m_lock);
         // Closing a closed port is -EINVAL (Xen; QEMU says -ENOENT).
         if (!valid(port) || m_ports[port].status == kEvtchnstatClosed)
@@ -1094,8 +1091,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopStatus: {
         EvtchnStatus st{};
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &st, sizeof(st)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &st))
+            return rc;
         if (!self(st.dom))
             return -kESRCH;
         std::lock_guard g(m_lock);
@@ -1119,14 +1116,14 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
         default:
             break;
         }
-        if (!x86::copy_to_guest(m_mem, req.paging, arg, &st, sizeof(st)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).to(arg, &st))
+            return rc;
         return 0;
     }
     case kEvtchnopUnmask: {
         uint32_t port = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &port, sizeof(port)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &port))
+            return rc;
         std::lock_guard g(m_lock);
         if (!valid(port) || m_ports[port].status == kEvtchnstatClosed)
             return -kEINVAL;
@@ -1142,8 +1139,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopBindVcpu: {
         EvtchnBindVcpu b{};
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &b, sizeof(b)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &b))
+            return rc;
         std::lock_guard g(m_lock);
         if (!valid(b.port))
             return -kEINVAL;
@@ -1174,8 +1171,8 @@ int64_t XenDomain::do_event_channel_op(const HypercallRequest& req)
     }
     case kEvtchnopReset: {
         uint16_t dom = 0;
-        if (!x86::copy_from_guest(m_mem, req.paging, arg, &dom, sizeof(dom)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(arg, &dom))
+            return rc;
         if (!self(dom))
             return -kESRCH;
         std::lock_guard g(m_lock);
@@ -1200,8 +1197,8 @@ int64_t XenDomain::do_hvm_op(const HypercallRequest& req)
     case kHvmopSetParam:
     case kHvmopGetParam: {
         XenHvmParam hp{};
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &hp, sizeof(hp)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[1], &hp))
+            return rc;
         if (hp.domid != kDomidSelf && hp.domid != kOwnDomid)
             return -kESRCH;
         if (hp.index >= kHvmNrParams)
@@ -1211,7 +1208,7 @@ int64_t XenDomain::do_hvm_op(const HypercallRequest& req)
         std::lock_guard g(m_lock);
         if (op == kHvmopGetParam) {
             hp.value = m_callback_param;
-            return x86::copy_to_guest(m_mem, req.paging, req.args[1], &hp, sizeof(hp)) ? 0 : -kEFAULT;
+            return guest(req).to(req.args[1], &hp);
         }
         uint64_t type = hp.value >> 56;
         uint8_t vector = 0;
@@ -1236,8 +1233,8 @@ int64_t XenDomain::do_hvm_op(const HypercallRequest& req)
         if (!m_config.percpu_upcall_vector)
             return -kENOSYS;  // No in-kernel LAPIC to deliver it to.
         XenHvmEvtchnUpcallVector uv{};
-        if (!x86::copy_from_guest(m_mem, req.paging, req.args[1], &uv, sizeof(uv)))
-            return -kEFAULT;
+        if (int64_t rc = guest(req).from(req.args[1], &uv))
+            return rc;
         if (uv.vector < 0x10)
             return -kEINVAL;
         if (uv.vcpu >= m_vcpus.size())

@@ -17,6 +17,7 @@
 #include "vmm/memory.h"
 #include "vmm/x86/paging.h"
 #include "vmm/xen/abi.h"
+#include "vmm/xen/guest_copy.h"
 #include "vmm/xen/time.h"
 
 namespace xenvmm::xen {
@@ -191,6 +192,9 @@ private:
     int64_t do_abi_probe(const HypercallRequest& req);
     int64_t do_event_channel_op(const HypercallRequest& req);
     int64_t do_hvm_op(const HypercallRequest& req);
+
+    // Guest arguments of this call, by GVA through the caller's paging.
+    GuestCopy guest(const HypercallRequest& req) const { return {m_mem, req.paging}; }
 
     // Event channel core; m_lock held.
     SharedInfo* shinfo() const { return reinterpret_cast<SharedInfo*>(m_mem.overlay()); }
