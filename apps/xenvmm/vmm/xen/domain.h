@@ -2,6 +2,12 @@
 // dispatcher. Nothing here touches KVM: the VMM hands in guest memory, the
 // clock and the paging state of the calling vCPU, which is also what lets
 // the fuzz harness drive dispatch() without /dev/kvm.
+//
+// XenDomain is one class implemented by concern: domain.cpp (creation,
+// dispatch(), the small hypercalls, soft reset), shared_info.cpp
+// (shared_info, vcpu_info, time and runstate areas), vcpu_op.cpp,
+// sched.cpp, timers.cpp, evtchn.cpp and hvm.cpp. Handlers reach guest
+// arguments only through guest() (vmm/xen/guest_copy.h).
 #pragma once
 
 #include <array>
@@ -43,6 +49,12 @@ struct GuestArea {
     bool valid() const { return nr_pieces != 0; }
 };
 
+// The domain id this VM answers to besides DOMID_SELF.
+inline constexpr uint16_t kOwnDomid = 1;
+inline bool is_own_domid(uint16_t domid) { return domid == kDomidSelf || domid == kOwnDomid; }
+
+// Everything the domain keeps per vCPU. Created once with the domain and
+// never moved (the atomics are read without the domain lock).
 struct XenVcpu {
     uint32_t id = 0;
     std::optional<uint64_t> vcpu_info_gpa;
@@ -68,6 +80,9 @@ struct XenVcpu {
     uint64_t upcall_raises = 0;  // 0 -> 1 transitions of upcall_pending
     uint64_t timer_fires = 0;    // VIRQ_TIMER expiries (delivered or not)
     bool up = true;
+    // HVMOP_set_evtchn_upcall_vector (0 = none); read by the vCPU loop
+    // without the domain lock.
+    std::atomic<uint8_t> upcall_vector{0};
 };
 
 enum class WaitKind : uint32_t { none = 0, block = 1, poll = 2 };
@@ -128,7 +143,7 @@ public:
     // callback vector, if any, is used).
     uint8_t upcall_vector(uint32_t vcpu) const
     {
-        return vcpu < m_nr_upcall_vectors ? m_upcall_vectors[vcpu].load(std::memory_order_acquire) : 0;
+        return vcpu < m_vcpus.size() ? m_vcpus[vcpu].upcall_vector.load(std::memory_order_acquire) : 0;
     }
     // Raise a VIRQ bound on vcpu (global VIRQs: any vcpu). false if unbound.
     bool raise_virq(uint32_t vcpu, uint32_t virq);
@@ -252,8 +267,6 @@ private:
     std::vector<EvtchnPort> m_ports;
     std::atomic<uint8_t> m_callback_vector{0};
     uint64_t m_callback_param = 0;
-    std::unique_ptr<std::atomic<uint8_t>[]> m_upcall_vectors;
-    uint32_t m_nr_upcall_vectors = 0;
     std::function<void(uint32_t, Notify)> m_notify;
     std::function<void(uint32_t, uint8_t)> m_vector_notify;
     std::function<void()> m_timer_notify;
