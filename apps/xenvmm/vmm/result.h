@@ -68,3 +68,10 @@ private:
             return std::move(_try_result).error(); \
         std::move(_try_result).value();            \
     })
+
+#define TRY_VOID(expr)                             \
+    do {                                           \
+        auto _try_result = (expr);                 \
+        if (!_try_result)                          \
+            return std::move(_try_result).error(); \
+    } while (0)

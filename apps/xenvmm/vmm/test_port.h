@@ -1,0 +1,32 @@
+// The harness test port (x86::kTestPort), never part of the ABI under test:
+// a guest reports pass, fail or skip, prints a line, or stops at a sync
+// point where the host checks the VMM's state (kvm selftests' ucall).
+// Registered on the machine's port table by register_test_port().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vmm/ioport.h"
+
+namespace xenvmm {
+
+// Test-port commands (guests/runtime/guest.h mirrors them).
+enum class TestCommand : uint32_t { pass = 1, fail = 2, skip = 3, sync = 4, print = 5 };
+
+struct SyncEvent {
+    uint32_t vcpu = 0;
+    uint64_t stage = 0;
+    std::array<uint64_t, 4> args{};
+};
+
+class Machine;
+// Host-side check at a guest sync point. Returns the value handed back to
+// the guest in rax; a non-empty *failure fails the run.
+using SyncHandler = std::function<uint64_t(Machine&, const SyncEvent&, std::string* failure)>;
+
+Result<void> register_test_port(Machine& machine);
+
+}  // namespace xenvmm
