@@ -6,7 +6,7 @@ Result<void> PortTable::add(uint16_t port, std::string owner, PortHandler handle
 {
     for (const auto& e : m_entries)
         if (e.port == port)
-            return Error{"port " + std::to_string(port) + " is owned by " + e.owner + ", not " + owner};
+            return make_error("port " + std::to_string(port) + " is owned by " + e.owner + ", not " + owner);
     m_entries.push_back({port, std::move(owner), std::move(handler)});
     return {};
 }

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/result.h"
+#include "vmm/errors.h"
 
 namespace xenvmm {
 

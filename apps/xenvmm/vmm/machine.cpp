@@ -46,9 +46,9 @@ uint64_t realtime_ns()
 Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
 {
     if (config.nr_vcpus == 0 || config.nr_vcpus > x86::kMaxVcpus)
-        return Error{"--vcpus must be between 1 and " + std::to_string(x86::kMaxVcpus)};
+        return make_error("--vcpus must be between 1 and " + std::to_string(x86::kMaxVcpus));
     if (config.image.empty() || config.image.size() > x86::kImageMax)
-        return Error{"guest image must be 1 to " + std::to_string(x86::kImageMax) + " bytes"};
+        return make_error("guest image must be 1 to " + std::to_string(x86::kImageMax) + " bytes");
     std::unique_ptr<Machine> m(new Machine());
     m->m_config = config;
     m->m_kvm.emplace(TRY(Kvm::open(kvm_device_path())));
@@ -57,7 +57,7 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     Machine* self = m.get();
     m->m_mem->set_slot_applier(
         [self](const std::vector<MemSlot>&, const std::vector<MemSlot>& layout) { return self->apply_slots(layout); });
-    TRY(m->apply_slots(m->m_mem->layout()));
+    TRY_VOID(m->apply_slots(m->m_mem->layout()));
 
     if (config.xen_kernel == XenKernel::automatic &&
         (m->m_kvm->check_extension(KVM_CAP_XEN_HVM) & kXenKernelHcallFlags) == kXenKernelHcallFlags) {
@@ -67,20 +67,20 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
         xc.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL;
         xc.msr = xen::kHypercallMsr;
         if (::ioctl(m->m_vm->fd(), KVM_XEN_HVM_CONFIG, &xc) < 0)
-            return Error::from_errno("KVM_XEN_HVM_CONFIG");
+            return errno_error("KVM_XEN_HVM_CONFIG");
         m->m_kernel_hcall = true;
     } else {
         // The hypercall-page MSR must reach userspace. KVM's Hyper-V code
         // would swallow a write to 0x40000000 before an "unknown MSR" exit
         // (pitfall P1), so a filter deny is the only reliable trigger.
-        TRY(m->m_vm->enable_cap(KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER));
-        TRY(m->m_vm->set_msr_filter_deny(xen::kHypercallMsr));
+        TRY_VOID(m->m_vm->enable_cap(KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER));
+        TRY_VOID(m->m_vm->set_msr_filter_deny(xen::kHypercallMsr));
     }
     // Split irqchip: LAPICs in the kernel, no PIC/IOAPIC (24 would be the
     // IOAPIC routes reserved for userspace; none are used). Must precede
     // the vCPUs.
     if (has_lapic(config.irq_mode))
-        TRY(m->m_vm->enable_cap(KVM_CAP_SPLIT_IRQCHIP, 24));
+        TRY_VOID(m->m_vm->enable_cap(KVM_CAP_SPLIT_IRQCHIP, 24));
 
     x86::write_boot_tables(*m->m_mem);
     std::memcpy(m->m_mem->ram() + x86::kImageGpa, config.image.data(), config.image.size());
@@ -89,10 +89,10 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
         auto cpu = std::make_unique<MachineVcpu>();
         cpu->kvm = TRY(Vcpu::create(*m->m_kvm, *m->m_vm, i));
         if (has_lapic(config.irq_mode)) {
-            TRY(cpu->kvm->setup_lapic_for_xen());
+            TRY_VOID(cpu->kvm->setup_lapic_for_xen());
             // With an in-kernel LAPIC KVM holds APs in wait-for-SIPI; every
             // vCPU starts in long mode at its entry point here instead.
-            TRY(cpu->kvm->set_mp_state(KVM_MP_STATE_RUNNABLE));
+            TRY_VOID(cpu->kvm->set_mp_state(KVM_MP_STATE_RUNNABLE));
         }
         m->m_cpus.push_back(std::move(cpu));
     }
@@ -105,11 +105,11 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     uint64_t now_real = realtime_ns();
     m->m_tsc = std::make_unique<KvmTscSource>(static_cast<int64_t>(guest_tsc - host_tsc));
     xen::XenClock clock(m->m_tsc.get(), tsc_khz, guest_tsc, kvmclock, now_real - kvmclock);
-    TRY(m->setup_xen(clock));
-    TRY(register_test_port(*m));
+    TRY_VOID(m->setup_xen(clock));
+    TRY_VOID(register_test_port(*m));
     // The benchmark's floor: an exit that does nothing.
-    TRY(m->m_ports.add(x86::kBenchPort, "bench", [](const PortIo&) -> Result<void> { return {}; }));
-    TRY(m->setup_vcpus(tsc_khz, clock));
+    TRY_VOID(m->m_ports.add(x86::kBenchPort, "bench", [](const PortIo&) -> Result<void> { return {}; }));
+    TRY_VOID(m->setup_vcpus(tsc_khz, clock));
     return m;
 }
 

@@ -24,7 +24,7 @@
 #include "vmm/ioport.h"
 #include "vmm/kvm.h"
 #include "vmm/memory.h"
-#include "vmm/result.h"
+#include "vmm/errors.h"
 #include "vmm/test_port.h"
 #include "vmm/xen/domain.h"
 

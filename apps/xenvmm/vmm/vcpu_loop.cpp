@@ -46,7 +46,7 @@ Result<void> Machine::install_kick_handler()
             error = errno;
     });
     if (error)
-        return Error{std::string("sigaction(SIGUSR1): ") + std::strerror(error), error};
+        return make_error(std::string("sigaction(SIGUSR1): ") + std::strerror(error));
     return {};
 }
 
@@ -63,7 +63,7 @@ Result<void> Machine::kick(uint32_t id)
         return {};
     // ESRCH: the thread has just left its loop, nothing to end.
     if (int e = pthread_kill(tid, kKickSignal); e != 0 && e != ESRCH)
-        return Error{"vCPU " + std::to_string(id) + ": pthread_kill: " + std::strerror(e), e};
+        return make_error("vCPU " + std::to_string(id) + ": pthread_kill: " + std::strerror(e));
     return {};
 }
 

@@ -109,14 +109,14 @@ Result<void> setup_long_mode(Vcpu& vcpu, uint64_t entry, uint64_t stack_top, uin
     sregs.gdt.limit = 0x2f + 8;
     sregs.idt.base = 0;
     sregs.idt.limit = 0;
-    TRY(vcpu.set_sregs(sregs));
+    TRY_VOID(vcpu.set_sregs(sregs));
 
     kvm_regs regs{};
     regs.rflags = 0x2;
     regs.rip = entry;
     regs.rsp = stack_top - 8;  // SysV: rsp + 8 aligned at function entry.
     regs.rdi = boot_info_gpa;
-    TRY(vcpu.set_regs(regs));
+    TRY_VOID(vcpu.set_regs(regs));
     return {};
 }
 
