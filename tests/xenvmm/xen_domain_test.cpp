@@ -188,7 +188,7 @@ TEST_CASE("Event channels: loopback pair, masking and the notifier")
     uint32_t pa = a->port;
     CHECK(pa == 1);
     auto* b = at<xen::EvtchnBindInterdomain>(f, 0x100100);
-    *b = {xen::kDomidSelf, 0, pa, 0};
+    *b = {xen::kDomidSelf, pa, 0};
     REQUIRE(evtchn(f, xen::kEvtchnopBindInterdomain, 0x100100) == 0);
     uint32_t pb = b->local_port;
     CHECK(pb == 2);

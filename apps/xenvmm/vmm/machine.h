@@ -42,7 +42,12 @@ namespace xenvmm {
 //                   registers a per-vCPU vector on every vCPU
 //                   (HVMOP_set_evtchn_upcall_vector): each upcall is a
 //                   KVM_SIGNAL_MSI to the vCPU's LAPIC and needs an EOI.
-enum class IrqMode : uint32_t { callback = 0, lapic_callback = 1, lapic_percpu = 2 };
+// The values are boot_info.irq_mode's (abi/guest_abi.h).
+enum class IrqMode : uint32_t {
+    callback = IRQ_MODE_CALLBACK,
+    lapic_callback = IRQ_MODE_LAPIC_CALLBACK,
+    lapic_percpu = IRQ_MODE_LAPIC_PERCPU,
+};
 const char* to_string(IrqMode mode);
 std::optional<IrqMode> parse_irq_mode(const std::string& name);
 inline constexpr IrqMode kAllIrqModes[] = {IrqMode::callback, IrqMode::lapic_callback, IrqMode::lapic_percpu};

@@ -9,12 +9,19 @@
 #include <functional>
 #include <string>
 
+#include "abi/guest_abi.h"
 #include "vmm/ioport.h"
 
 namespace xenvmm {
 
-// Test-port commands (guests/runtime/guest.h mirrors them).
-enum class TestCommand : uint32_t { pass = 1, fail = 2, skip = 3, sync = 4, print = 5 };
+// Test-port commands (abi/guest_abi.h).
+enum class TestCommand : uint32_t {
+    pass = UCALL_PASS,
+    fail = UCALL_FAIL,
+    skip = UCALL_SKIP,
+    sync = UCALL_SYNC,
+    print = UCALL_PRINT,
+};
 
 struct SyncEvent {
     uint32_t vcpu = 0;

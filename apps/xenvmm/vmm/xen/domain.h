@@ -274,6 +274,6 @@ private:
 
 // Bytes of one hypercall-page slot: mov $nr,%eax; out %eax,$port; ret; int3 padding.
 void write_hypercall_page(uint8_t* page, uint8_t port);
-inline constexpr uint8_t kHypercallPort = 0xe5;
+inline constexpr uint8_t kHypercallPort = XENVMM_HCALL_PORT;
 
 }  // namespace xenvmm::xen

@@ -56,17 +56,10 @@ int64_t XenDomain::do_sched_op(const HypercallRequest& req)
 
 int64_t XenDomain::do_sched_poll(const HypercallRequest& req)
 {
-    struct SchedPoll {
-        uint64_t ports;
-        uint32_t nr_ports;
-        uint32_t pad;
-        uint64_t timeout;
-    } sp{};
-    static_assert(sizeof(SchedPoll) == 24);
+    SchedPoll sp{};
     if (int64_t rc = guest(req).from(req.args[1], &sp))
         return rc;
-    // Xen's limit on the number of ports one poll may name.
-    if (sp.nr_ports > 128)
+    if (sp.nr_ports > kSchedPollMaxPorts)
         return -kEINVAL;
     std::vector<uint32_t> ports(sp.nr_ports);
     if (int64_t rc = sp.nr_ports ? guest(req).from(sp.ports, ports.data(), ports.size() * sizeof(uint32_t)) : 0)
