@@ -55,12 +55,12 @@ std::vector<IrqMode> irq_modes_named(const std::string& name)
     return {parse_irq_mode(name).value_or(IrqMode::callback)};
 }
 
-std::optional<std::string> host_unsupported_reason(IrqMode mode)
+Result<void> host_supports(IrqMode mode)
 {
     std::string path = kvm_device_path();
     auto kvm = Kvm::open(path);
     if (!kvm)
-        return kvm.error().message;
+        return kvm.error();
     struct Need {
         long cap;
         const char* name;
@@ -70,18 +70,18 @@ std::optional<std::string> host_unsupported_reason(IrqMode mode)
                       Need{KVM_CAP_SYNC_REGS, "KVM_CAP_SYNC_REGS"},
                       Need{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"}}) {
         if (!kvm->check_extension(need.cap))
-            return path + " lacks " + need.name;
+            return make_error(path + " lacks " + need.name);
     }
     int sync = kvm->check_extension(KVM_CAP_SYNC_REGS);
     if ((sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) != (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS))
-        return path + ": KVM_CAP_SYNC_REGS lacks regs/sregs";
+        return make_error(path + ": KVM_CAP_SYNC_REGS lacks regs/sregs");
     if (has_lapic(mode)) {
         if (!kvm->check_extension(KVM_CAP_SPLIT_IRQCHIP))
-            return path + " lacks KVM_CAP_SPLIT_IRQCHIP, needed by --irq " + to_string(mode);
+            return make_error(path + " lacks KVM_CAP_SPLIT_IRQCHIP, needed by --irq " + to_string(mode));
         if (!kvm->check_extension(KVM_CAP_SIGNAL_MSI))
-            return path + " lacks KVM_CAP_SIGNAL_MSI, needed by --irq " + to_string(mode);
+            return make_error(path + " lacks KVM_CAP_SIGNAL_MSI, needed by --irq " + to_string(mode));
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace xenvmm

@@ -96,9 +96,9 @@ struct RunOutcome {
     std::string log;
 };
 
-// Why the host cannot run guests in this interrupt mode (missing device or
-// capability), or nullopt.
-std::optional<std::string> host_unsupported_reason(IrqMode mode = IrqMode::callback);
+// Whether the host can run guests in this interrupt mode; the error says
+// which device or capability is missing.
+Result<void> host_supports(IrqMode mode = IrqMode::callback);
 
 // A profiled port I/O exit: the VMM's own time, KVM_RUN return to the
 // next KVM_RUN, in TSC cycles.

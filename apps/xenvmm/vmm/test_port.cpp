@@ -22,21 +22,21 @@ void sync_point(Machine& m, const PortIo& io)
 {
     auto& regs = io.run->s.regs.regs;
     for (uint32_t v = 0; v < m.xen().nr_vcpus(); ++v) {
-        std::string why;
-        if (!m.xen().runstate_invariant_holds(v, &why)) {
-            m.stop(StopKind::test_fail, "vCPU " + std::to_string(v) + ": " + why);
+        if (auto ok = m.xen().check_runstate(v); !ok) {
+            m.stop(StopKind::test_fail, "vCPU " + std::to_string(v) + ": " + ok.error().message);
             return;
         }
     }
     SyncEvent ev{io.vcpu, regs.rdi, {regs.rsi, regs.rdx, regs.r10, regs.r8}};
     uint64_t ret = 0;
     if (m.config().on_sync) {
-        std::string failure;
-        ret = m.config().on_sync(m, ev, &failure);
-        if (!failure.empty()) {
-            m.stop(StopKind::test_fail, "host check at stage " + std::to_string(ev.stage) + ": " + failure);
+        auto answer = m.config().on_sync(m, ev);
+        if (!answer) {
+            m.stop(StopKind::test_fail,
+                   "host check at stage " + std::to_string(ev.stage) + ": " + answer.error().message);
             return;
         }
+        ret = *answer;
     }
     regs.rax = ret;
     io.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;

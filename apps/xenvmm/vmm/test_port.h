@@ -30,9 +30,9 @@ struct SyncEvent {
 };
 
 class Machine;
-// Host-side check at a guest sync point. Returns the value handed back to
-// the guest in rax; a non-empty *failure fails the run.
-using SyncHandler = std::function<uint64_t(Machine&, const SyncEvent&, std::string* failure)>;
+// Host-side check at a guest sync point: the value handed back to the
+// guest in rax, or an error that fails the run.
+using SyncHandler = std::function<Result<uint64_t>(Machine&, const SyncEvent&)>;
 
 Result<void> register_test_port(Machine& machine);
 

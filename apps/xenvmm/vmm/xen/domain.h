@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "vmm/errors.h"
 #include "vmm/memory.h"
 #include "vmm/x86/paging.h"
 #include "vmm/xen/abi.h"
@@ -179,8 +180,9 @@ public:
     // output land on it), so only well-behaved test guests get the guest
     // copy checked; the VMM's own copy must hold for any guest.
     enum class RunstateCheck { vmm_state, vmm_state_and_guest_area };
-    bool runstate_invariant_holds(uint32_t vcpu, std::string* why,
-                                  RunstateCheck what = RunstateCheck::vmm_state_and_guest_area) const;
+    // The runstate sum invariant (state_entry_time == sum of time[]); the
+    // error names the copy that breaks it.
+    Result<void> check_runstate(uint32_t vcpu, RunstateCheck what = RunstateCheck::vmm_state_and_guest_area) const;
 
     std::optional<uint32_t> shutdown_reason() const;
     void clear_shutdown();

@@ -225,31 +225,27 @@ void XenDomain::set_runstate(uint32_t id, uint32_t state)
     write_runstate_area(v);
 }
 
-bool XenDomain::runstate_invariant_holds(uint32_t id, std::string* why, RunstateCheck what) const
+Result<void> XenDomain::check_runstate(uint32_t id, RunstateCheck what) const
 {
     std::lock_guard g(m_lock);
     if (id >= m_vcpus.size())
-        return true;
+        return {};
     const auto& v = m_vcpus[id];
-    auto check = [&](const RunstateInfo& r, const char* what) {
+    auto check = [](const RunstateInfo& r, const char* copy) -> Result<void> {
         uint64_t sum = r.time[0] + r.time[1] + r.time[2] + r.time[3];
         uint64_t entry = r.state_entry_time & ~kRunstateUpdate;
-        if (sum != entry) {
-            if (why)
-                *why = std::string(what) + ": state_entry_time " + std::to_string(entry) + " != sum of times " +
-                       std::to_string(sum);
-            return false;
-        }
-        return true;
+        if (sum != entry)
+            return make_error(std::string(copy) + ": state_entry_time " + std::to_string(entry) +
+                              " != sum of times " + std::to_string(sum));
+        return {};
     };
-    if (!check(v.runstate, "VMM runstate"))
-        return false;
+    TRY_VOID(check(v.runstate, "VMM runstate"));
     if (what == RunstateCheck::vmm_state_and_guest_area && v.runstate_area.valid()) {
         RunstateInfo guest{};
-        if (area_read(m_mem, v.runstate_area, 0, &guest, sizeof(guest)) && !check(guest, "guest runstate area"))
-            return false;
+        if (area_read(m_mem, v.runstate_area, 0, &guest, sizeof(guest)))
+            TRY_VOID(check(guest, "guest runstate area"));
     }
-    return true;
+    return {};
 }
 
 }  // namespace xenvmm::xen
