@@ -115,30 +115,28 @@ int64_t XenDomain::dispatch(const HypercallRequest& req)
     // HVM and QEMU.
     if (req.cpl > 0)
         return -kEPERM;
-    switch (req.nr) {
-    case kHypercallXenVersion:
-        return do_xen_version(req);
-    case kHypercallConsoleIo:
-        return do_console_io(req);
-    case kHypercallMemoryOp:
-        return do_memory_op(req);
-    case kHypercallVmAssist:
-        return do_vm_assist(req);
-    case kHypercallVcpuOp:
-        return do_vcpu_op(req);
-    case kHypercallSchedOp:
-        return do_sched_op(req);
-    case kHypercallArch7:
-        return do_abi_probe(req);
-    case kHypercallEventChannelOp:
-        return do_event_channel_op(req);
-    case kHypercallHvmOp:
-        return do_hvm_op(req);
-    case kHypercallSetTimerOp:
-        return do_set_timer_op(req);
-    default:
-        return -kENOSYS;
-    }
+    // Xen's hypercall table: the handler of each implemented number, each
+    // in the file of its concern; any other number is -ENOSYS.
+    using Handler = int64_t (XenDomain::*)(const HypercallRequest&);
+    static constexpr struct {
+        uint64_t nr;
+        Handler handler;
+    } kHypercalls[] = {
+        {kHypercallMemoryOp, &XenDomain::do_memory_op},
+        {kHypercallSetTimerOp, &XenDomain::do_set_timer_op},
+        {kHypercallXenVersion, &XenDomain::do_xen_version},
+        {kHypercallConsoleIo, &XenDomain::do_console_io},
+        {kHypercallVmAssist, &XenDomain::do_vm_assist},
+        {kHypercallVcpuOp, &XenDomain::do_vcpu_op},
+        {kHypercallSchedOp, &XenDomain::do_sched_op},
+        {kHypercallEventChannelOp, &XenDomain::do_event_channel_op},
+        {kHypercallHvmOp, &XenDomain::do_hvm_op},
+        {kHypercallArch7, &XenDomain::do_abi_probe},
+    };
+    for (const auto& h : kHypercalls)
+        if (h.nr == req.nr)
+            return (this->*h.handler)(req);
+    return -kENOSYS;
 }
 
 int64_t XenDomain::do_xen_version(const HypercallRequest& req)

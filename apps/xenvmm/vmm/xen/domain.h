@@ -249,6 +249,9 @@ private:
     void write_time_info(void* dst, const VcpuTimeInfo& t);
     void write_runstate_area(XenVcpu& v);
     bool resolve_area(const HypercallRequest& req, uint64_t gva, uint32_t len, GuestArea* out);
+    // VCPUOP_register_{runstate,vcpu_time}_memory_area: the GVA at args[2]
+    // translated once into *field of vCPU id (0 unregisters).
+    int64_t register_area(const HypercallRequest& req, uint32_t id, GuestArea XenVcpu::*field, uint32_t len);
     void soft_reset();
 
     GuestMemory& m_mem;

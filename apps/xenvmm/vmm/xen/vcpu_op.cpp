@@ -4,6 +4,26 @@
 
 namespace xenvmm::xen {
 
+int64_t XenDomain::register_area(const HypercallRequest& req, uint32_t id, GuestArea XenVcpu::*field, uint32_t len)
+{
+    uint64_t addr = 0;
+    if (int64_t rc = guest(req).from(req.args[2], &addr))
+        return rc;
+    std::lock_guard g(m_lock);
+    auto& v = m_vcpus[id];
+    if (addr == 0) {
+        v.*field = {};
+        return 0;
+    }
+    GuestArea area;
+    if (!resolve_area(req, addr, len, &area))
+        return -kEFAULT;
+    v.*field = area;
+    if (field == &XenVcpu::runstate_area)
+        write_runstate_area(v);
+    return 0;
+}
+
 int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
 {
     uint64_t cmd = req.args[0];
@@ -45,23 +65,8 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
         update_time(id);
         return 0;
     }
-    case kVcpuopRegisterRunstateMemoryArea: {
-        uint64_t addr = 0;
-        if (int64_t rc = guest(req).from(req.args[2], &addr))
-            return rc;
-        std::lock_guard g(m_lock);
-        auto& v = m_vcpus[id];
-        if (addr == 0) {
-            v.runstate_area = {};
-            return 0;
-        }
-        GuestArea area;
-        if (!resolve_area(req, addr, sizeof(RunstateInfo), &area))
-            return -kEFAULT;
-        v.runstate_area = area;
-        write_runstate_area(v);
-        return 0;
-    }
+    case kVcpuopRegisterRunstateMemoryArea:
+        return register_area(req, id, &XenVcpu::runstate_area, sizeof(RunstateInfo));
     case kVcpuopSetSingleshotTimer: {
         // Only on the calling vCPU (Xen: -EINVAL for another one).
         if (id != req.vcpu)
@@ -117,25 +122,11 @@ int64_t XenDomain::do_vcpu_op(const HypercallRequest& req)
             notify(id);
         return 0;
     }
-    case kVcpuopRegisterVcpuTimeMemoryArea: {
-        uint64_t addr = 0;
-        if (int64_t rc = guest(req).from(req.args[2], &addr))
+    case kVcpuopRegisterVcpuTimeMemoryArea:
+        if (int64_t rc = register_area(req, id, &XenVcpu::time_area, sizeof(VcpuTimeInfo)))
             return rc;
-        {
-            std::lock_guard g(m_lock);
-            auto& v = m_vcpus[id];
-            if (addr == 0) {
-                v.time_area = {};
-                return 0;
-            }
-            GuestArea area;
-            if (!resolve_area(req, addr, sizeof(VcpuTimeInfo), &area))
-                return -kEFAULT;
-            v.time_area = area;
-        }
         update_time(id);
         return 0;
-    }
     default:
         return -kENOSYS;
     }
