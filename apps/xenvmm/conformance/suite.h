@@ -1,6 +1,8 @@
 // Conformance suite: each test of the conformance list (list.def) is a
 // guest image plus host-side checks at the guest's sync points and on the
 // final outcome (checks_*.cpp).
+// conformance/ owns the list (list.def) and the host halves of the tests.
+// May use: vmm/ (a Machine and its domain), guest_images.h.
 #pragma once
 
 #include <functional>

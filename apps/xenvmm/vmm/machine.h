@@ -4,6 +4,10 @@
 // of port handlers registered by the parts that own the ports (ioport.h;
 // the Xen exits in xen_exits.cpp, the test port in test_port.cpp), and the
 // host checks and mode names (host.cpp).
+// vmm/ owns everything that runs a guest: the KVM handles (kvm.*), guest
+// memory (memory.*), errors (errors.h: libreview's Result), and the
+// machine. May use: libreview/core, abi/, its own x86/ and xen/; never
+// conformance/ or commands/.
 #pragma once
 
 #include <array>

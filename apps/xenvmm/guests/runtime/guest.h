@@ -1,5 +1,8 @@
 /* Guest runtime for the xenvmm conformance guests: freestanding C, 64-bit
- * long mode from the first instruction, identity-mapped first GiB. */
+ * long mode from the first instruction, identity-mapped first GiB.
+ * guests/ owns the guest halves of the tests (one <guest>.c each) and this
+ * runtime. May use: abi/guest_abi.h and the compiler's freestanding
+ * headers only (no C library, no VMM header). */
 #pragma once
 
 #include <stddef.h>

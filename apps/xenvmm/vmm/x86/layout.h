@@ -1,5 +1,9 @@
 // Guest physical layout of the VM. What the guests see of it (RAM size,
 // ports, boot_info) comes from abi/guest_abi.h, which they compile too.
+// vmm/x86/ owns the x86 side of a guest: this layout, the boot state
+// (boot.*: page tables, GDT, long mode), CPUID (cpuid.*) and the software
+// page walk for GVAs (paging.*). May use: vmm/kvm.h, vmm/memory.h,
+// vmm/errors.h, abi/.
 #pragma once
 
 #include <cstdint>

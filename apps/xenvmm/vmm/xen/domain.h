@@ -3,6 +3,9 @@
 // clock and the paging state of the calling vCPU, which is also what lets
 // the fuzz harness drive dispatch() without /dev/kvm.
 //
+// vmm/xen/ owns the Xen ABI emulation. May use: vmm/memory.h,
+// vmm/x86/paging.h, vmm/errors.h, abi/; never vmm/kvm.h or vmm/machine.h.
+//
 // XenDomain is one class implemented by concern: domain.cpp (creation,
 // dispatch(), the small hypercalls, soft reset), shared_info.cpp
 // (shared_info, vcpu_info, time and runstate areas), vcpu_op.cpp,
