@@ -207,8 +207,8 @@ private:
     void wake(uint32_t id);
     // Park until done() holds, the VM stops, or the absolute Xen time
     // deadline (0 = none) passes. false when the VM stopped.
-    bool park(uint32_t id, const std::function<bool()>& done, uint64_t deadline);
-    bool park_down(uint32_t id);
+    [[nodiscard]] bool park(uint32_t id, const std::function<bool()>& done, uint64_t deadline);
+    [[nodiscard]] bool park_down(uint32_t id);
     // Run gate: memslot changes need every vCPU out of KVM_RUN (pitfall
     // P8). A vCPU enters only while no pause is requested and counts itself
     // in m_in_run; pause_vcpus() raises the request, kicks and waits for

@@ -201,7 +201,10 @@ void Machine::handle_exit(uint32_t id, kvm_run* run)
         // can never wake, so it ends the run.
         if (run->if_flag && m_xen->callback_vector()) {
             m_xen->set_runstate(id, xen::kRunstateBlocked);
-            park(id, [this, id] { return m_xen->upcall_pending(id) || !m_xen->vcpu_up(id); }, 0);
+            // Not woken: the VM stopped while the vCPU slept, and the loop
+            // ends at its m_stop check (runstate blocked, then offline).
+            if (!park(id, [this, id] { return m_xen->upcall_pending(id) || !m_xen->vcpu_up(id); }, 0))
+                break;
             m_xen->set_runstate(id, xen::kRunstateRunning);
         } else {
             stop(StopKind::guest_error, "guest halted at rip " + hex(run->s.regs.regs.rip) + " without a result");
