@@ -2,7 +2,7 @@
 # Install the Debian 12 packages kvmx needs; do nothing when all are present.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config git git-email libmailtools-perl clang libclang-rt-14-dev
-      libgit2-dev libcli11-dev libyaml-cpp-dev catch2 nlohmann-json3-dev libre2-dev
+      libgit2-dev libcli11-dev libyaml-cpp-dev catch2 nlohmann-json3-dev
       libgmime-3.0-dev zlib1g-dev libsqlite3-dev sqlite3 libcpp-httplib-dev python3
       flex bison bc libelf-dev libssl-dev ccache)
 # The last line: what the kvm-x86 gate configuration's preflight asks of a

@@ -17,10 +17,10 @@ Result<std::vector<uint8_t>> load_image_file(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return Error{"cannot open guest image " + path};
+        return make_error("cannot open guest image " + path);
     std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
-        return Error{"cannot read guest image " + path};
+        return make_error("cannot read guest image " + path);
     return data;
 }
 

@@ -35,8 +35,8 @@ int main(int argc, char** argv)
     test_cmd->add_option("--irq", test.irq, "Interrupt mode to run in: callback (default), lapic-callback, "
                                             "lapic-percpu, or all (each test in every mode)")
         ->check(CLI::IsMember(irq_modes_all));
-    test_cmd->add_option("--format", test.format, "text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit"}));
+    test_cmd->add_option("--format", test.format, "text, json or junit; with --list, text or markdown")
+        ->check(CLI::IsMember({"text", "json", "junit", "markdown"}));
     test_cmd->add_flag("--list", test.list, "List the tests and exit");
 
     xenvmm::BenchOptions bench;

@@ -154,9 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     // Invariants that no input may break.
     for (uint32_t v = 0; v < dom.nr_vcpus(); ++v) {
-        std::string why;
-        if (!dom.runstate_invariant_holds(v, &why, xen::XenDomain::RunstateCheck::vmm_state)) {
-            std::fprintf(stderr, "runstate invariant: %s\n", why.c_str());
+        if (auto ok = dom.check_runstate(v, xen::XenDomain::RunstateCheck::vmm_state); !ok) {
+            std::fprintf(stderr, "runstate invariant: %s\n", ok.error().message.c_str());
             __builtin_trap();
         }
     }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <mutex>
 #include <thread>
 
 namespace kvmx {
@@ -49,10 +50,16 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
     // most blobs, and each thread's object cache then serves them.
     std::size_t const chunk = std::max<std::size_t>(16, ids.size() / (threads * 8) + 1);
     std::atomic<std::size_t> next_chunk{0};
+    // Every worker opens its own handle, so several can fail at once: the
+    // first failure is kept here and lands in results[0] after the join.
+    std::mutex open_error_lock;
+    std::optional<review::Error> open_error;
     auto worker = [&] {
         auto repo = review::git::Repository::open(repo_path);
         if (!repo) {
-            results[0].error = repo.error();
+            std::lock_guard g(open_error_lock);
+            if (!open_error)
+                open_error = repo.error();
             return;
         }
         review::git::RepositoryLookup lookup(*repo);
@@ -77,6 +84,8 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
     worker();
     for (auto& t : pool)
         t.join();
+    if (open_error)
+        results[0].error = std::move(open_error);
     return results;
 }
 

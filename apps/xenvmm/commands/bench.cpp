@@ -141,8 +141,8 @@ int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
         std::fprintf(stderr, "xenvmm: the bench_events guest is not embedded\n");
         return kExitUsage;
     }
-    if (auto why = host_unsupported_reason(mode)) {
-        std::fprintf(stderr, "xenvmm: skip --irq %s: %s\n", to_string(mode), why->c_str());
+    if (auto host = host_supports(mode); !host) {
+        std::fprintf(stderr, "xenvmm: skip --irq %s: %s\n", to_string(mode), host.error().message.c_str());
         return 0;
     }
     uint64_t n = std::clamp<uint64_t>(opts.iterations / 50, 100, 80000);
@@ -157,7 +157,7 @@ int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
     cfg.irq_mode = mode;
     cfg.profile = true;
     cfg.watchdog = std::chrono::seconds(300);
-    cfg.on_sync = [&](Machine& m, const SyncEvent& ev, std::string* failure) -> uint64_t {
+    cfg.on_sync = [&](Machine& m, const SyncEvent& ev) -> Result<uint64_t> {
         tsc_khz = m.xen().clock().tsc_khz();
         if (ev.stage == 10 || (ev.stage >= 20 && ev.stage < 23)) {
             (void)m.take_exit_samples(ev.vcpu);  // Start of a bracket.
@@ -184,18 +184,15 @@ int bench_events(const BenchOptions& opts, IrqMode mode, nlohmann::json* json)
         std::array<uint64_t, kEventKinds> counts{};
         if (ev.args[1] != kEventKinds || ev.args[2] != n ||
             !m.read_guest(ev.vcpu, ev.args[3], counts.data(), sizeof(counts))) {
-            *failure = "bench_events guest reported an unexpected shape";
-            return 0;
+            return make_error("bench_events guest reported an unexpected shape");
         }
         for (size_t k = 0; k < kEventKinds; ++k) {
             if (counts[k] > n) {
-                *failure = "bench_events sample count out of range";
-                return 0;
+                return make_error("bench_events sample count out of range");
             }
             std::vector<uint64_t> raw(counts[k]);
             if (!m.read_guest(ev.vcpu, ev.args[0] + k * n * 8, raw.data(), raw.size() * 8)) {
-                *failure = "cannot read the bench_events samples";
-                return 0;
+                return make_error("cannot read the bench_events samples");
             }
             for (uint64_t v : raw) {
                 // Kinds 0-2 are TSC cycles, 3-5 nanoseconds of Xen time.
@@ -297,8 +294,8 @@ int bench_events_all(const BenchOptions& opts, nlohmann::json* json)
 
 int cmd_bench(const BenchOptions& opts)
 {
-    if (auto why = host_unsupported_reason()) {
-        std::fprintf(stderr, "xenvmm: skip: %s\n", why->c_str());
+    if (auto host = host_supports(); !host) {
+        std::fprintf(stderr, "xenvmm: skip: %s\n", host.error().message.c_str());
         return kExitSkip;
     }
     auto image = find_guest_image("bench");
@@ -313,17 +310,16 @@ int cmd_bench(const BenchOptions& opts)
     cfg.image = *image;
     cfg.arg = samples;
     cfg.watchdog = std::chrono::seconds(300);
-    cfg.on_sync = [&](Machine& m, const SyncEvent& ev, std::string* failure) -> uint64_t {
+    cfg.on_sync = [&](Machine& m, const SyncEvent& ev) -> Result<uint64_t> {
         if (ev.stage != kStageResults)
             return 0;
         if (ev.args[1] != kKinds || ev.args[2] != samples || ev.args[3] != kBlock) {
-            *failure = "bench guest reported an unexpected shape";
-            return 0;
+            return make_error("bench guest reported an unexpected shape");
         }
         for (size_t k = 0; k < kKinds; ++k) {
             cycles[k].resize(samples);
             if (!m.read_guest(ev.vcpu, ev.args[0] + k * samples * 8, cycles[k].data(), samples * 8))
-                *failure = "cannot read the bench samples";
+                return make_error("cannot read the bench samples");
         }
         tsc_khz = m.xen().clock().tsc_khz();
         return 0;

@@ -1,4 +1,7 @@
 // Subcommands of the xenvmm tool; main.cpp only wires CLI11 to these.
+// commands/ owns the command-line behaviour (options, output formats, exit
+// codes 0/1/2/20/77). May use: vmm/, conformance/, guest_images.h, CLI11,
+// nlohmann_json.
 #pragma once
 
 #include <cstdint>

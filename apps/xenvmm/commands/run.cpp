@@ -46,8 +46,8 @@ int exit_status_for(const RunOutcome& out)
 int cmd_run(const RunOptions& opts)
 {
     IrqMode irq_mode = parse_irq_mode(opts.irq).value_or(IrqMode::callback);
-    if (auto why = host_unsupported_reason(irq_mode)) {
-        std::fprintf(stderr, "xenvmm: skip: %s\n", why->c_str());
+    if (auto host = host_supports(irq_mode); !host) {
+        std::fprintf(stderr, "xenvmm: skip: %s\n", host.error().message.c_str());
         return kExitSkip;
     }
     std::vector<uint8_t> file_image;

@@ -57,6 +57,19 @@ std::string indent(const std::string& text)
 
 int cmd_test(const TestOptions& opts)
 {
+    if (auto problems = conformance_list_problems(); !problems.empty()) {
+        for (const auto& p : problems)
+            std::fprintf(stderr, "xenvmm: conformance list: %s\n", p.c_str());
+        return kExitUsage;
+    }
+    if (opts.format == "markdown") {
+        if (!opts.list) {
+            std::fprintf(stderr, "xenvmm: --format markdown goes with --list\n");
+            return kExitUsage;
+        }
+        std::fputs(conformance_list_markdown().c_str(), stdout);
+        return 0;
+    }
     std::vector<const ConformanceTest*> selected;
     for (const auto& t : conformance_tests())
         if (fnmatch(opts.filter.c_str(), t.name.c_str(), 0) == 0)

@@ -1,5 +1,8 @@
-// Conformance suite: each test is a guest image plus host-side checks at
-// the guest's sync points and on the final outcome.
+// Conformance suite: each test of the conformance list (list.def) is a
+// guest image plus host-side checks at the guest's sync points and on the
+// final outcome (checks_*.cpp).
+// conformance/ owns the list (list.def) and the host halves of the tests.
+// May use: vmm/ (a Machine and its domain), guest_images.h.
 #pragma once
 
 #include <functional>
@@ -10,8 +13,8 @@
 
 namespace xenvmm {
 
-// Returns a failure description, or "" when the run is as expected.
-using OutcomeCheck = std::function<std::string(Machine&, const RunOutcome&, uint64_t arg)>;
+// Checks a run's outcome; an error fails the test.
+using OutcomeCheck = std::function<Result<void>(Machine&, const RunOutcome&, uint64_t arg)>;
 
 struct ConformanceTest {
     int number = 0;
@@ -41,6 +44,11 @@ struct TestResult {
 };
 
 const std::vector<ConformanceTest>& conformance_tests();
+// Host halves that name no test of the list, and listed guests that are
+// not embedded: each is a build mistake. Empty when the list is sound.
+std::vector<std::string> conformance_list_problems();
+// The list as the Markdown table of docs/xenvmm/conformance.md.
+std::string conformance_list_markdown();
 TestResult run_conformance_test(const ConformanceTest& test, IrqMode irq_mode = IrqMode::callback,
                                 XenKernel xen_kernel = XenKernel::none);
 

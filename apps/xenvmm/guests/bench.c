@@ -21,14 +21,14 @@ static uint8_t stub_page[4096] __attribute__((aligned(4096)));
 
 static inline void bare_exit(void)
 {
-    __asm__ volatile("outl %%eax, %[port]" ::"a"(0), [port] "i"(BENCH_PORT) : "memory");
+    __asm__ volatile("outl %%eax, %[port]" ::"a"(0), [port] "i"(XENVMM_BENCH_PORT) : "memory");
 }
 
 /* hcall_raw() with the bare-exit port: the VMM leaves rax as it was. */
 static inline long bare_raw(uint64_t nr, uint64_t a1, uint64_t a2)
 {
     uint64_t ret = nr;
-    __asm__ volatile("outl %%eax, %[port]" : "+a"(ret) : [port] "i"(BENCH_PORT), "D"(a1), "S"(a2) : "memory");
+    __asm__ volatile("outl %%eax, %[port]" : "+a"(ret) : [port] "i"(XENVMM_BENCH_PORT), "D"(a1), "S"(a2) : "memory");
     return (long)ret;
 }
 
@@ -69,12 +69,12 @@ void test_main(void)
 {
     uint64_t n = g_boot->arg;
     uint64_t *samples = (uint64_t *)SCRATCH_BASE;
-    GUEST_ASSERT(n > 0 && SCRATCH_BASE + KINDS * n * 8 <= RAM_SIZE);
+    GUEST_ASSERT(n > 0 && SCRATCH_BASE + KINDS * n * 8 <= XENVMM_RAM_SIZE);
     hypercall_init();
     /* The control stub: the hypercall page's slot bytes, other port. */
     memcpy(stub_page, hypercall_page, sizeof(stub_page));
     for (int i = 0; i < 128; i++)
-        stub_page[i * 32 + 6] = BENCH_PORT;
+        stub_page[i * 32 + 6] = XENVMM_BENCH_PORT;
     for (int i = 0; i < WARMUP; i++)
         for (int k = 0; k < KINDS; k++)
             run_kind(k);

@@ -28,7 +28,7 @@ static int timer_hook(uint32_t id)
 
 static inline void bare_exit(void)
 {
-    __asm__ volatile("outl %%eax, %[port]" ::"a"(0), [port] "i"(BENCH_PORT) : "memory");
+    __asm__ volatile("outl %%eax, %[port]" ::"a"(0), [port] "i"(XENVMM_BENCH_PORT) : "memory");
 }
 
 void test_main(void)

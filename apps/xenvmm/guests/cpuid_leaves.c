@@ -9,9 +9,9 @@ static void check_leaves(void)
 {
     uint32_t a, b, c, d;
     cpuid_count(XEN_CPUID_BASE, 0, &a, &b, &c, &d);
-    GUEST_ASSERT_EQ(b, 0x566e6558); /* "XenV" */
-    GUEST_ASSERT_EQ(c, 0x65584d4d); /* "MMXe" */
-    GUEST_ASSERT_EQ(d, 0x4d4d566e); /* "nVMM" */
+    GUEST_ASSERT_EQ(b, XENVMM_CPUID_SIG_EBX);
+    GUEST_ASSERT_EQ(c, XENVMM_CPUID_SIG_ECX);
+    GUEST_ASSERT_EQ(d, XENVMM_CPUID_SIG_EDX);
     GUEST_ASSERT(a >= XEN_CPUID_BASE + 4);
 
     cpuid_count(XEN_CPUID_BASE + 2, 0, &a, &b, &c, &d);

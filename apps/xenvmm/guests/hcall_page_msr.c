@@ -9,7 +9,7 @@ static void check_slot(const uint8_t *page, uint32_t i)
     GUEST_ASSERT_EQ(s[0], 0xb8); /* mov $i, %eax */
     GUEST_ASSERT_EQ(s[1] | s[2] << 8 | s[3] << 16 | (uint32_t)s[4] << 24, i);
     GUEST_ASSERT_EQ(s[5], 0xe7); /* out %eax, $imm8 */
-    GUEST_ASSERT_EQ(s[6], HCALL_PORT);
+    GUEST_ASSERT_EQ(s[6], XENVMM_HCALL_PORT);
     GUEST_ASSERT_EQ(s[7], 0xc3); /* ret */
     for (int k = 8; k < 32; k++)
         GUEST_ASSERT_EQ(s[k], 0xcc);

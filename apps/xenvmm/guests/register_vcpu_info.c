@@ -29,7 +29,7 @@ void test_main(void)
     /* Negative cases. */
     GUEST_ASSERT_EQ(do_register(0, page, 4033), -EINVAL);
     GUEST_ASSERT_EQ(do_register(0, page, 4), -EINVAL);
-    GUEST_ASSERT_EQ(do_register(0, RAM_SIZE / 4096 + 1, 0), -EINVAL);
+    GUEST_ASSERT_EQ(do_register(0, XENVMM_RAM_SIZE / 4096 + 1, 0), -EINVAL);
     GUEST_ASSERT_EQ(do_register(0, ~0ull, 0), -EINVAL);
     GUEST_ASSERT_EQ(do_register(0, gfn, 0), -EINVAL); /* not inside shared_info */
     GUEST_ASSERT_EQ(do_register(99, page, 0x40), -ENOENT);

@@ -22,7 +22,7 @@ void test_main(void)
     GUEST_ASSERT_EQ(add_to_physmap(DOMID_SELF, 99, 0, gfn), -EINVAL);
     GUEST_ASSERT_EQ(add_to_physmap(5, XENMAPSPACE_shared_info, 0, gfn), -ESRCH);
     GUEST_ASSERT_EQ(add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn, 0, gfn), -EOPNOTSUPP);
-    GUEST_ASSERT_EQ(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, RAM_SIZE / 4096 + 1), -EINVAL);
+    GUEST_ASSERT_EQ(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, XENVMM_RAM_SIZE / 4096 + 1), -EINVAL);
     GUEST_ASSERT_EQ(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, ~0ull), -EINVAL);
     GUEST_ASSERT_EQ(HYPERVISOR_memory_op(XENMEM_add_to_physmap, GVA_UNMAPPED), -EFAULT);
     GUEST_ASSERT_EQ(HYPERVISOR_memory_op(99, &xatp), -ENOSYS);

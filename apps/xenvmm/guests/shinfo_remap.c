@@ -42,7 +42,7 @@ void test_main(void)
     GUEST_ASSERT_EQ(guest_sync(2, g2, hva, 0, 0), 0); /* same HVA, RAM under g2 kept */
 
     /* Negative: a GFN outside RAM is refused and shared_info stays put. */
-    GUEST_ASSERT_EQ(map_shared_info(RAM_SIZE / 4096 + 16), -EINVAL);
+    GUEST_ASSERT_EQ(map_shared_info(XENVMM_RAM_SIZE / 4096 + 16), -EINVAL);
     GUEST_ASSERT_EQ(s2->evtchn_mask[1], 0xfeed);
     GUEST_ASSERT_EQ(guest_sync(2, g2, hva, 0, 0), 0);
     /* Mapping at the current GFN again is a no-op. */

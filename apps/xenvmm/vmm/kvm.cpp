@@ -33,15 +33,15 @@ Result<Kvm> Kvm::open(const std::string& path)
 {
     int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0)
-        return Error::from_errno("open " + path);
+        return errno_error("open " + path);
     Kvm kvm;
     kvm.m_fd = UniqueFd(fd);
     int version = ::ioctl(fd, KVM_GET_API_VERSION, 0);
     if (version != KVM_API_VERSION)
-        return Error{path + ": unexpected KVM API version " + std::to_string(version)};
+        return make_error(path + ": unexpected KVM API version " + std::to_string(version));
     kvm.m_vcpu_mmap_size = ::ioctl(fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (kvm.m_vcpu_mmap_size < static_cast<int>(sizeof(kvm_run)))
-        return Error::from_errno("KVM_GET_VCPU_MMAP_SIZE");
+        return errno_error("KVM_GET_VCPU_MMAP_SIZE");
     return kvm;
 }
 
@@ -64,9 +64,9 @@ Result<std::vector<kvm_cpuid_entry2>> Kvm::supported_cpuid() const
             return out;
         }
         if (errno != E2BIG)
-            return Error::from_errno("KVM_GET_SUPPORTED_CPUID");
+            return errno_error("KVM_GET_SUPPORTED_CPUID");
     }
-    return Error{"KVM_GET_SUPPORTED_CPUID: too many entries"};
+    return make_error("KVM_GET_SUPPORTED_CPUID: too many entries");
 }
 
 Result<std::unique_ptr<Vm>> Vm::create(const Kvm& kvm)
@@ -76,7 +76,7 @@ Result<std::unique_ptr<Vm>> Vm::create(const Kvm& kvm)
         fd = ::ioctl(kvm.fd(), KVM_CREATE_VM, 0);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0)
-        return Error::from_errno("KVM_CREATE_VM");
+        return errno_error("KVM_CREATE_VM");
     auto vm = std::unique_ptr<Vm>(new Vm());
     vm->m_fd = UniqueFd(fd);
     return vm;
@@ -94,7 +94,7 @@ Result<void> Vm::enable_cap(uint32_t cap, uint64_t arg0)
     ec.cap = cap;
     ec.args[0] = arg0;
     if (::ioctl(m_fd.get(), KVM_ENABLE_CAP, &ec) < 0)
-        return Error::from_errno("KVM_ENABLE_CAP " + std::to_string(cap));
+        return errno_error("KVM_ENABLE_CAP " + std::to_string(cap));
     return {};
 }
 
@@ -106,7 +106,7 @@ Result<void> Vm::set_memory_region(uint32_t slot, uint64_t gpa, uint64_t size, v
     r.memory_size = size;
     r.userspace_addr = reinterpret_cast<uint64_t>(hva);
     if (::ioctl(m_fd.get(), KVM_SET_USER_MEMORY_REGION, &r) < 0)
-        return Error::from_errno("KVM_SET_USER_MEMORY_REGION slot " + std::to_string(slot));
+        return errno_error("KVM_SET_USER_MEMORY_REGION slot " + std::to_string(slot));
     return {};
 }
 
@@ -122,7 +122,7 @@ Result<void> Vm::set_msr_filter_deny(uint32_t msr)
     f.ranges[0].base = msr;
     f.ranges[0].bitmap = &deny;
     if (::ioctl(m_fd.get(), KVM_X86_SET_MSR_FILTER, &f) < 0)
-        return Error::from_errno("KVM_X86_SET_MSR_FILTER");
+        return errno_error("KVM_X86_SET_MSR_FILTER");
     return {};
 }
 
@@ -130,7 +130,7 @@ Result<kvm_clock_data> Vm::get_clock() const
 {
     kvm_clock_data c{};
     if (::ioctl(m_fd.get(), KVM_GET_CLOCK, &c) < 0)
-        return Error::from_errno("KVM_GET_CLOCK");
+        return errno_error("KVM_GET_CLOCK");
     return c;
 }
 
@@ -143,9 +143,9 @@ Result<void> Vm::signal_msi(uint32_t apic_id, uint8_t vector)
     msi.data = vector | (1u << 14);
     int r = ::ioctl(m_fd.get(), KVM_SIGNAL_MSI, &msi);
     if (r < 0)
-        return Error::from_errno("KVM_SIGNAL_MSI");
+        return errno_error("KVM_SIGNAL_MSI");
     if (r == 0)
-        return Error{"KVM_SIGNAL_MSI: interrupt to APIC " + std::to_string(apic_id) + " was not delivered"};
+        return make_error("KVM_SIGNAL_MSI: interrupt to APIC " + std::to_string(apic_id) + " was not delivered");
     return {};
 }
 
@@ -153,13 +153,13 @@ Result<std::unique_ptr<Vcpu>> Vcpu::create(const Kvm& kvm, Vm& vm, uint32_t id)
 {
     int fd = ::ioctl(vm.fd(), KVM_CREATE_VCPU, static_cast<unsigned long>(id));
     if (fd < 0)
-        return Error::from_errno("KVM_CREATE_VCPU " + std::to_string(id));
+        return errno_error("KVM_CREATE_VCPU " + std::to_string(id));
     auto vcpu = std::unique_ptr<Vcpu>(new Vcpu());
     vcpu->m_fd = UniqueFd(fd);
     vcpu->m_id = id;
     void* run = ::mmap(nullptr, kvm.vcpu_mmap_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (run == MAP_FAILED)
-        return Error::from_errno("mmap kvm_run");
+        return errno_error("mmap kvm_run");
     vcpu->m_run = UniqueMapping(run, kvm.vcpu_mmap_size());
     return vcpu;
 }
@@ -171,7 +171,7 @@ Result<void> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries)
     std::memcpy(buf.data(), &nent, 4);
     std::memcpy(buf.data() + kFlexHeader, entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
     if (::ioctl(m_fd.get(), kSetCpuid2, buf.data()) < 0)
-        return Error::from_errno("KVM_SET_CPUID2");
+        return errno_error("KVM_SET_CPUID2");
     return {};
 }
 
@@ -179,21 +179,21 @@ Result<kvm_sregs> Vcpu::get_sregs() const
 {
     kvm_sregs s{};
     if (::ioctl(m_fd.get(), KVM_GET_SREGS, &s) < 0)
-        return Error::from_errno("KVM_GET_SREGS");
+        return errno_error("KVM_GET_SREGS");
     return s;
 }
 
 Result<void> Vcpu::set_sregs(const kvm_sregs& sregs)
 {
     if (::ioctl(m_fd.get(), KVM_SET_SREGS, &sregs) < 0)
-        return Error::from_errno("KVM_SET_SREGS");
+        return errno_error("KVM_SET_SREGS");
     return {};
 }
 
 Result<void> Vcpu::set_regs(const kvm_regs& regs)
 {
     if (::ioctl(m_fd.get(), KVM_SET_REGS, &regs) < 0)
-        return Error::from_errno("KVM_SET_REGS");
+        return errno_error("KVM_SET_REGS");
     return {};
 }
 
@@ -207,9 +207,9 @@ Result<uint64_t> Vcpu::get_msr(uint32_t index) const
     std::memcpy(buf + kFlexHeader, &entry, sizeof(entry));
     int r = ::ioctl(m_fd.get(), kGetMsrs, buf);
     if (r < 0)
-        return Error::from_errno("KVM_GET_MSRS " + std::to_string(index));
+        return errno_error("KVM_GET_MSRS " + std::to_string(index));
     if (r != 1)
-        return Error{"KVM_GET_MSRS: MSR " + std::to_string(index) + " not readable (" + std::to_string(r) + ")"};
+        return make_error("KVM_GET_MSRS: MSR " + std::to_string(index) + " not readable (" + std::to_string(r) + ")");
     std::memcpy(&entry, buf + kFlexHeader, sizeof(entry));
     return entry.data;
 }
@@ -224,13 +224,13 @@ Result<void> Vcpu::setup_lapic_for_xen()
     constexpr uint32_t kSvrEnable = 0x100 | 0xff, kModeExtint = 0x700, kModeNmi = 0x400;
     kvm_lapic_state st{};
     if (::ioctl(m_fd.get(), KVM_GET_LAPIC, &st) < 0)
-        return Error::from_errno("KVM_GET_LAPIC");
+        return errno_error("KVM_GET_LAPIC");
     auto put = [&](size_t off, uint32_t v) { std::memcpy(st.regs + off, &v, sizeof(v)); };
     put(kSvr, kSvrEnable);
     put(kLvt0, kModeExtint);
     put(kLvt1, kModeNmi);
     if (::ioctl(m_fd.get(), KVM_SET_LAPIC, &st) < 0)
-        return Error::from_errno("KVM_SET_LAPIC");
+        return errno_error("KVM_SET_LAPIC");
     return {};
 }
 
@@ -239,7 +239,7 @@ Result<void> Vcpu::set_mp_state(uint32_t state)
     kvm_mp_state mp{};
     mp.mp_state = state;
     if (::ioctl(m_fd.get(), KVM_SET_MP_STATE, &mp) < 0)
-        return Error::from_errno("KVM_SET_MP_STATE");
+        return errno_error("KVM_SET_MP_STATE");
     return {};
 }
 
@@ -247,7 +247,7 @@ Result<uint64_t> Vcpu::tsc_khz() const
 {
     int r = ::ioctl(m_fd.get(), KVM_GET_TSC_KHZ, 0);
     if (r <= 0)
-        return Error::from_errno("KVM_GET_TSC_KHZ");
+        return errno_error("KVM_GET_TSC_KHZ");
     return static_cast<uint64_t>(r);
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "vmm/result.h"
+#include "vmm/errors.h"
 #include "vmm/unique_fd.h"
 
 namespace xenvmm {

@@ -1,5 +1,13 @@
-// One VM running one guest image: KVM objects, guest memory, the Xen state,
-// a thread per vCPU and a watchdog, plus the harness test port.
+// One VM running one guest image, split as kvmtool is: the VM (KVM objects,
+// guest memory, the Xen domain, the watchdog: machine.cpp), one thread per
+// vCPU running the exit loop (vcpu_loop.cpp, kvmtool's kvm-cpu.c), a table
+// of port handlers registered by the parts that own the ports (ioport.h;
+// the Xen exits in xen_exits.cpp, the test port in test_port.cpp), and the
+// host checks and mode names (host.cpp).
+// vmm/ owns everything that runs a guest: the KVM handles (kvm.*), guest
+// memory (memory.*), errors (errors.h: libreview's Result), and the
+// machine. May use: libreview/core, abi/, its own x86/ and xen/; never
+// conformance/ or commands/.
 #pragma once
 
 #include <array>
@@ -17,26 +25,14 @@
 #include <thread>
 #include <vector>
 
+#include "vmm/ioport.h"
 #include "vmm/kvm.h"
 #include "vmm/memory.h"
-#include "vmm/result.h"
+#include "vmm/errors.h"
+#include "vmm/test_port.h"
 #include "vmm/xen/domain.h"
 
 namespace xenvmm {
-
-// Test-port commands (guests/runtime/guest.h mirrors them).
-enum class TestCommand : uint32_t { pass = 1, fail = 2, skip = 3, sync = 4, print = 5 };
-
-struct SyncEvent {
-    uint32_t vcpu = 0;
-    uint64_t stage = 0;
-    std::array<uint64_t, 4> args{};
-};
-
-class Machine;
-// Host-side check at a guest sync point. Returns the value handed back to
-// the guest in rax; a non-empty *failure fails the run.
-using SyncHandler = std::function<uint64_t(Machine&, const SyncEvent&, std::string* failure)>;
 
 // How upcalls reach the guest (the "interrupt modes" of the suite).
 //  callback:        no in-kernel irqchip; the global callback vector
@@ -50,7 +46,12 @@ using SyncHandler = std::function<uint64_t(Machine&, const SyncEvent&, std::stri
 //                   registers a per-vCPU vector on every vCPU
 //                   (HVMOP_set_evtchn_upcall_vector): each upcall is a
 //                   KVM_SIGNAL_MSI to the vCPU's LAPIC and needs an EOI.
-enum class IrqMode : uint32_t { callback = 0, lapic_callback = 1, lapic_percpu = 2 };
+// The values are boot_info.irq_mode's (abi/guest_abi.h).
+enum class IrqMode : uint32_t {
+    callback = IRQ_MODE_CALLBACK,
+    lapic_callback = IRQ_MODE_LAPIC_CALLBACK,
+    lapic_percpu = IRQ_MODE_LAPIC_PERCPU,
+};
 const char* to_string(IrqMode mode);
 std::optional<IrqMode> parse_irq_mode(const std::string& name);
 inline constexpr IrqMode kAllIrqModes[] = {IrqMode::callback, IrqMode::lapic_callback, IrqMode::lapic_percpu};
@@ -99,9 +100,38 @@ struct RunOutcome {
     std::string log;
 };
 
-// Why the host cannot run guests in this interrupt mode (missing device or
-// capability), or nullopt.
-std::optional<std::string> host_unsupported_reason(IrqMode mode = IrqMode::callback);
+// Whether the host can run guests in this interrupt mode; the error says
+// which device or capability is missing.
+Result<void> host_supports(IrqMode mode = IrqMode::callback);
+
+// A profiled port I/O exit: the VMM's own time, KVM_RUN return to the
+// next KVM_RUN, in TSC cycles.
+struct ExitSample {
+    uint16_t port;
+    uint64_t cycles;
+};
+
+// One vCPU and everything the machine keeps for it (kvmtool's struct
+// kvm_cpu). Created with the machine and never moved.
+struct MachineVcpu {
+    std::unique_ptr<Vcpu> kvm;
+    std::thread thread;
+    // For kicks, published by the vCPU thread itself (so stop() never reads
+    // `thread` while run() is still starting them) and cleared when its
+    // loop ends.
+    std::atomic<pthread_t> tid{};
+    std::atomic<uint64_t> run_returns{0};
+    std::atomic<uint64_t> msi_signals{0};
+    std::atomic<uint64_t> vector_injections{0};
+    // Profiled exits; only the vCPU's own thread touches them.
+    std::vector<ExitSample> exit_samples;
+    // Parking: a vCPU waiting in SCHEDOP_block/poll, HLT or VCPUOP_down
+    // sleeps on park_cv; the domain's notifier bumps park_seq under
+    // park_lock, so a wake between the check and the wait is never lost.
+    std::mutex park_lock;
+    std::condition_variable park_cv;
+    uint64_t park_seq = 0;
+};
 
 class Machine {
 public:
@@ -109,11 +139,12 @@ public:
     ~Machine();
 
     RunOutcome run();
+    // End the run with an outcome; the first one wins. Any thread.
+    void stop(StopKind kind, std::string message);
+    // A line for RunOutcome::log (the guest's prints).
+    void append_log(const std::string& line);
 
-    struct ExitSample {
-        uint16_t port;
-        uint64_t cycles;
-    };
+    using ExitSample = xenvmm::ExitSample;
     // Profiled exits of one vCPU since the last call. Only from that
     // vCPU's own thread (its sync handler): the samples are not locked.
     std::vector<ExitSample> take_exit_samples(uint32_t vcpu);
@@ -121,6 +152,8 @@ public:
     // since the last call.
     std::vector<uint64_t> take_timer_lateness();
 
+    const MachineConfig& config() const { return m_config; }
+    PortTable& ports() { return m_ports; }
     xen::XenDomain& xen() { return *m_xen; }
     GuestMemory& memory() { return *m_mem; }
     Vm& vm() { return *m_vm; }
@@ -134,82 +167,85 @@ public:
     // Returns from KVM_RUN of a vCPU (exits and kicks alike), and per-vCPU
     // upcall vectors raised with KVM_SIGNAL_MSI: host checks use them to
     // see which path an event took.
-    uint64_t run_returns(uint32_t vcpu) const { return m_run_returns.at(vcpu).load(std::memory_order_acquire); }
-    uint64_t msi_signals(uint32_t vcpu) const { return m_msi_signals.at(vcpu).load(std::memory_order_acquire); }
+    uint64_t run_returns(uint32_t vcpu) const { return cpu(vcpu).run_returns.load(std::memory_order_acquire); }
+    uint64_t msi_signals(uint32_t vcpu) const { return cpu(vcpu).msi_signals.load(std::memory_order_acquire); }
     // Global callback vector injections with KVM_INTERRUPT.
     uint64_t vector_injections(uint32_t vcpu) const
     {
-        return m_vector_injections.at(vcpu).load(std::memory_order_acquire);
+        return cpu(vcpu).vector_injections.load(std::memory_order_acquire);
     }
 
 private:
     Machine() = default;
+    MachineVcpu& cpu(uint32_t id) const { return *m_cpus.at(id); }
     Result<void> apply_slots(const std::vector<MemSlot>& layout);
+    // xen_exits.cpp: the domain, its notifiers and the hypercall port.
+    Result<void> setup_xen(const xen::XenClock& clock);
+    Result<void> setup_vcpus(uint64_t tsc_khz, const xen::XenClock& clock);
+
+    // vcpu_loop.cpp: the run loop, one switch on exit_reason.
     void vcpu_loop(uint32_t id);
-    void stop(StopKind kind, std::string message);
-    bool handle_io(uint32_t id, kvm_run* run);
+    void handle_exit(uint32_t id, kvm_run* run);
+    Result<void> handle_io(uint32_t id, kvm_run* run);
+    x86::PagingState paging_of(uint32_t id) const;
+
+    // xen_exits.cpp: the hypercall port, KVM_EXIT_XEN and the MSR exits.
+    Result<void> hypercall_port(const PortIo& io);
     // Dispatch, then the wait or shutdown the call asked for. false when
     // the VM stopped.
     bool run_hypercall(uint32_t id, const xen::HypercallRequest& req, int64_t* ret);
-    bool m_kernel_hcall = false;
-    void handle_test_port(uint32_t id, kvm_run* run, uint32_t cmd);
-    x86::PagingState paging_of(uint32_t id) const;
+    void handle_xen_exit(uint32_t id, kvm_run* run);
+    void handle_msr_exit(uint32_t id, kvm_run* run);
+    void inject_upcall(uint32_t id, kvm_run* run);
+
+    // Kicks, parking and the run gate (vcpu_loop.cpp).
+    static Result<void> install_kick_handler();
+    // True on the thread that runs vCPU id: a notification for a thread's
+    // own vCPU needs no kick, its loop re-checks before KVM_RUN.
+    static bool on_vcpu_thread(uint32_t id);
+    Result<void> kick(uint32_t id);
+    void wake(uint32_t id);
+    // Park until done() holds, the VM stops, or the absolute Xen time
+    // deadline (0 = none) passes. false when the VM stopped.
+    [[nodiscard]] bool park(uint32_t id, const std::function<bool()>& done, uint64_t deadline);
+    [[nodiscard]] bool park_down(uint32_t id);
+    // Run gate: memslot changes need every vCPU out of KVM_RUN (pitfall
+    // P8). A vCPU enters only while no pause is requested and counts itself
+    // in m_in_run; pause_vcpus() raises the request, kicks and waits for
+    // the count to drop to zero.
+    Result<void> pause_vcpus();
+    void resume_vcpus();
+    bool enter_gate();
+    void leave_gate();
+    // Timer thread: fires Xen timers (VIRQ_TIMER) at their deadlines.
+    void timer_loop();
+    void wake_timer_thread();
+    // XENVMM_DEBUG_WATCHDOG: each vCPU's event state when the watchdog fires.
+    void dump_vcpu_state() const;
 
     MachineConfig m_config;
     std::optional<Kvm> m_kvm;
     std::unique_ptr<Vm> m_vm;
     std::unique_ptr<GuestMemory> m_mem;
-    std::vector<std::unique_ptr<Vcpu>> m_vcpus;
+    std::vector<std::unique_ptr<MachineVcpu>> m_cpus;
     std::unique_ptr<xen::GuestTscSource> m_tsc;
     std::unique_ptr<xen::XenDomain> m_xen;
     std::vector<uint32_t> m_live_slots;
+    PortTable m_ports;
+    bool m_kernel_hcall = false;
 
-    std::vector<std::thread> m_threads;
-    // Thread ids for kicks, published by each vCPU thread itself so stop()
-    // never reads m_threads while run() is still filling it.
-    std::array<std::atomic<pthread_t>, 32> m_tids{};
-    std::array<std::atomic<uint64_t>, 32> m_run_returns{};
-    std::array<std::atomic<uint64_t>, 32> m_msi_signals{};
-    std::array<std::atomic<uint64_t>, 32> m_vector_injections{};
     static constexpr size_t kMaxProfileSamples = 1u << 20;
-    std::array<std::vector<ExitSample>, 32> m_exit_samples;
     std::mutex m_profile_lock;
     std::vector<uint64_t> m_timer_lateness;
-    // Parking: a vCPU waiting in SCHEDOP_block/poll, HLT or VCPUOP_down
-    // sleeps on its VcpuCtl; the domain's notifier bumps seq under the
-    // mutex, so a wake between the check and the wait is never lost.
-    struct VcpuCtl {
-        std::mutex m;
-        std::condition_variable cv;
-        uint64_t seq = 0;
-    };
-    std::array<VcpuCtl, 32> m_ctl;
-    void wake(uint32_t id);
-    // Park until done() holds, the VM stops, or the absolute Xen time
-    // deadline (0 = none) passes. false when the VM stopped.
-    bool park(uint32_t id, const std::function<bool()>& done, uint64_t deadline);
-    void inject_upcall(uint32_t id, kvm_run* run);
-    bool park_down(uint32_t id);
-    // Timer thread: fires Xen timers (VIRQ_TIMER) at their deadlines.
     std::thread m_timer_thread;
     std::mutex m_timer_lock;
     std::condition_variable m_timer_cv;
     uint64_t m_timer_seq = 0;
-    void timer_loop();
     std::atomic<bool> m_stop{false};
-    // Run gate: memslot changes need every vCPU out of KVM_RUN (pitfall
-    // P8). A vCPU enters only while no pause is requested and counts itself
-    // in m_in_run; pause_vcpus() raises the request, kicks and waits for
-    // the count to drop to zero.
     std::mutex m_gate_lock;
     std::condition_variable m_gate_cv;
     uint32_t m_in_run = 0;
     uint32_t m_pause_req = 0;
-    void pause_vcpus();
-    void resume_vcpus();
-    void kick(uint32_t id);
-    bool enter_gate();
-    void leave_gate();
 
     std::mutex m_outcome_lock;
     std::condition_variable m_done_cv;

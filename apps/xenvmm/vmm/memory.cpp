@@ -14,15 +14,15 @@ constexpr uint32_t kSlotOverlay = 2;
 Result<std::unique_ptr<GuestMemory>> GuestMemory::create(uint64_t ram_size)
 {
     if (ram_size == 0 || ram_size % kPage)
-        return Error{"guest RAM size must be a non-zero multiple of 4 KiB"};
+        return make_error("guest RAM size must be a non-zero multiple of 4 KiB");
     std::unique_ptr<GuestMemory> mem(new GuestMemory());
     void* ram = ::mmap(nullptr, ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (ram == MAP_FAILED)
-        return Error::from_errno("mmap guest RAM");
+        return errno_error("mmap guest RAM");
     mem->m_ram = UniqueMapping(ram, ram_size);
     void* overlay = ::mmap(nullptr, kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (overlay == MAP_FAILED)
-        return Error::from_errno("mmap shared_info overlay");
+        return errno_error("mmap shared_info overlay");
     mem->m_overlay = UniqueMapping(overlay, kPage);
     mem->m_ram_size = ram_size;
     return mem;
@@ -88,11 +88,11 @@ std::vector<MemSlot> GuestMemory::layout() const { return layout_for(overlay_gfn
 Result<void> GuestMemory::place_overlay(std::optional<uint64_t> gfn)
 {
     if (gfn && *gfn >= kNoOverlay / kPage)
-        return Error{"shared_info GFN out of range"};
+        return make_error("shared_info GFN out of range");
     auto old_layout = layout_for(overlay_gfn());
     auto new_layout = layout_for(gfn);
     if (m_applier)
-        TRY(m_applier(old_layout, new_layout));
+        TRY_VOID(m_applier(old_layout, new_layout));
     m_overlay_gfn.store(gfn ? *gfn : kNoOverlay, std::memory_order_release);
     return {};
 }

@@ -13,7 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include "vmm/result.h"
+#include "vmm/errors.h"
 #include "vmm/unique_fd.h"
 
 namespace xenvmm {

@@ -1,36 +1,26 @@
 /* Guest runtime for the xenvmm conformance guests: freestanding C, 64-bit
- * long mode from the first instruction, identity-mapped first GiB. */
+ * long mode from the first instruction, identity-mapped first GiB.
+ * guests/ owns the guest halves of the tests (one <guest>.c each) and this
+ * runtime. May use: abi/guest_abi.h and the compiler's freestanding
+ * headers only (no C library, no VMM header). */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Mirrors vmm/x86/layout.h. */
-#define RAM_SIZE (16ull << 20)
-#define TEST_PORT 0xe6
-#define BENCH_PORT 0xe7
-#define HCALL_PORT 0xe5
+/* Numbers and layouts shared with the VMM: the Xen ABI and the harness's. */
+#include "guest_abi.h"
+
 #define SCRATCH_BASE 0x400000ull
 #define SCRATCH_PAGE(n) (SCRATCH_BASE + (uint64_t)(n) * 4096)
 /* Mapped by the page tables but beyond RAM, and not mapped at all. */
 #define GVA_NOT_RAM 0x3ff00000ull
 #define GVA_UNMAPPED 0x40000000ull
 
-struct boot_info {
-    uint64_t magic;
-    uint32_t vcpu_id;
-    uint32_t nr_vcpus;
-    uint64_t arg;
-    uint64_t tss_gva;
-    uint64_t ram_size;
-    uint64_t self;
-    uint32_t irq_mode; /* IRQ_MODE_* */
-    uint32_t pad;
-};
-/* Interrupt modes (vmm/machine.h IrqMode). In the LAPIC modes the VMM
- * has enabled each vCPU's in-kernel LAPIC (LINT0 ExtINT) and the runtime
- * switches it to x2APIC mode at entry, so an EOI is one WRMSR. */
-enum { IRQ_MODE_CALLBACK = 0, IRQ_MODE_LAPIC_CALLBACK = 1, IRQ_MODE_LAPIC_PERCPU = 2 };
+/* In the LAPIC interrupt modes (boot_info.irq_mode) the VMM has enabled
+ * each vCPU's in-kernel LAPIC (LINT0 ExtINT) and the runtime switches it to
+ * x2APIC mode at entry, so an EOI is one WRMSR. */
+
 /* This vCPU's boot_info: the VMM points GS.base at it. */
 static inline struct boot_info *this_boot(void)
 {
@@ -40,9 +30,6 @@ static inline struct boot_info *this_boot(void)
 }
 #define g_boot (this_boot())
 
-/* Test port, separate from the Xen ABI under test. */
-enum { UCALL_PASS = 1, UCALL_FAIL = 2, UCALL_SKIP = 3, UCALL_SYNC = 4, UCALL_PRINT = 5 };
-
 static inline uint64_t ucall(uint32_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     register uint64_t r10 __asm__("r10") = a3;
@@ -50,7 +37,7 @@ static inline uint64_t ucall(uint32_t cmd, uint64_t a0, uint64_t a1, uint64_t a2
     uint64_t ret = cmd;
     __asm__ volatile("outl %%eax, %[port]"
                      : "+a"(ret)
-                     : [port] "i"(TEST_PORT), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8)
+                     : [port] "i"(XENVMM_TEST_PORT), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8)
                      : "memory");
     return ret;
 }
@@ -80,202 +67,18 @@ static inline uint64_t guest_sync(uint64_t stage, uint64_t a, uint64_t b, uint64
 /* Entry point of each guest. */
 void test_main(void);
 
-/* Xen ABI numbers (checked against the public headers; see vmm/xen/abi.h). */
-#define __HYPERVISOR_memory_op 12
-#define __HYPERVISOR_xen_version 17
-#define __HYPERVISOR_console_io 18
-#define __HYPERVISOR_vm_assist 21
-#define __HYPERVISOR_vcpu_op 24
-#define __HYPERVISOR_sched_op 29
-#define __HYPERVISOR_set_timer_op 15
-#define __HYPERVISOR_event_channel_op 32
-#define __HYPERVISOR_hvm_op 34
-#define __HYPERVISOR_arch_7 55
-#define XEN_CPUID_BASE 0x40000000u
-#define XEN_HYPERCALL_MSR 0x40000000u
-#define DOMID_SELF 0x7ff0
-#define EPERM 1
-#define ENOENT 2
-#define ESRCH 3
-#define EFAULT 14
-#define EBUSY 16
-#define EEXIST 17
-#define EINVAL 22
-#define ENOSPC 28
-#define ENOSYS 38
-#define ETIME 62
-#define EOPNOTSUPP 95
-#define XENVER_version 0
-#define XENVER_extraversion 1
-#define XENVER_get_features 6
-#define XENVER_pagesize 7
-#define XENFEAT_auto_translated_physmap 2
-#define XENFEAT_hvm_callback_vector 8
-#define CONSOLEIO_write 0
-#define XENMEM_add_to_physmap 7
-#define XENMAPSPACE_shared_info 0
-#define XENMAPSPACE_gmfn 2
-#define VMASST_CMD_enable 0
-#define VMASST_TYPE_runstate_update_flag 5
-#define VCPUOP_register_runstate_memory_area 5
-#define VCPUOP_register_vcpu_info 10
-#define VCPUOP_register_vcpu_time_memory_area 13
-#define SCHEDOP_yield 0
-#define SCHEDOP_block 1
-#define SCHEDOP_shutdown 2
-#define SCHEDOP_poll 3
-#define EVTCHNOP_bind_interdomain 0
-#define EVTCHNOP_bind_virq 1
-#define EVTCHNOP_bind_pirq 2
-#define EVTCHNOP_close 3
-#define EVTCHNOP_send 4
-#define EVTCHNOP_status 5
-#define EVTCHNOP_alloc_unbound 6
-#define EVTCHNOP_bind_ipi 7
-#define EVTCHNOP_bind_vcpu 8
-#define EVTCHNOP_unmask 9
-#define EVTCHNOP_reset 10
-#define EVTCHNOP_init_control 11
-#define EVTCHNOP_expand_array 12
-#define EVTCHNOP_set_priority 13
-#define EVTCHNSTAT_closed 0
-#define EVTCHNSTAT_unbound 1
-#define EVTCHNSTAT_interdomain 2
-#define EVTCHNSTAT_virq 4
-#define EVTCHNSTAT_ipi 5
-#define VIRQ_TIMER 0
-#define VIRQ_DEBUG 1
-#define VIRQ_CONSOLE 2
-#define NR_VIRQS 24
-#define NR_EVTCHN_2L 4096
-#define HVMOP_set_param 0
-#define HVMOP_get_param 1
-#define HVMOP_set_evtchn_upcall_vector 23
-#define HVM_PARAM_CALLBACK_IRQ 0
-#define HVM_CALLBACK_VECTOR(v) ((2ull << 56) | (v))
-#define VCPUOP_up 1
-#define VCPUOP_down 2
-#define VCPUOP_is_up 3
-#define VCPUOP_set_periodic_timer 6
-#define VCPUOP_stop_periodic_timer 7
-#define VCPUOP_set_singleshot_timer 8
-#define VCPUOP_stop_singleshot_timer 9
-#define VCPU_SSHOTTMR_future 1
-#define SHUTDOWN_poweroff 0
-#define SHUTDOWN_reboot 1
-#define SHUTDOWN_crash 3
-#define SHUTDOWN_soft_reset 5
-#define RUNSTATE_running 0
-#define RUNSTATE_runnable 1
-#define RUNSTATE_offline 3
-#define XEN_RUNSTATE_UPDATE (1ull << 63)
-
-struct vcpu_time_info {
-    uint32_t version;
-    uint32_t pad0;
-    uint64_t tsc_timestamp;
-    uint64_t system_time;
-    uint32_t tsc_to_system_mul;
-    int8_t tsc_shift;
-    uint8_t flags;
-    uint8_t pad1[2];
-};
-struct vcpu_info {
-    uint8_t evtchn_upcall_pending;
-    uint8_t evtchn_upcall_mask;
-    uint8_t pad[6];
-    uint64_t evtchn_pending_sel;
-    uint64_t cr2;
-    uint64_t arch_pad;
-    struct vcpu_time_info time;
-};
-struct shared_info {
-    struct vcpu_info vcpu_info[32];
-    uint64_t evtchn_pending[64];
-    uint64_t evtchn_mask[64];
-    uint32_t wc_version;
-    uint32_t wc_sec;
-    uint32_t wc_nsec;
-    uint32_t wc_sec_hi;
-};
-struct vcpu_runstate_info {
-    int32_t state;
-    uint32_t pad;
-    uint64_t state_entry_time;
-    uint64_t time[4];
-};
-struct xen_add_to_physmap {
-    uint16_t domid;
-    uint16_t size;
-    uint32_t space;
-    uint64_t idx;
-    uint64_t gpfn;
-};
-struct vcpu_register_vcpu_info {
-    uint64_t mfn;
-    uint32_t offset;
-    uint32_t rsvd;
-};
-struct evtchn_alloc_unbound {
-    uint16_t dom, remote_dom;
-    uint32_t port;
-};
-struct evtchn_bind_interdomain {
-    uint16_t remote_dom;
-    uint32_t remote_port;
-    uint32_t local_port;
-};
-struct evtchn_bind_virq {
-    uint32_t virq, vcpu, port;
-};
-struct evtchn_bind_ipi {
-    uint32_t vcpu, port;
-};
-struct evtchn_status {
-    uint16_t dom;
-    uint32_t port;
-    uint32_t status;
-    uint32_t vcpu;
-    union {
-        struct {
-            uint16_t dom;
-        } unbound;
-        struct {
-            uint16_t dom;
-            uint32_t port;
-        } interdomain;
-        uint32_t virq;
-    } u;
-};
-struct evtchn_bind_vcpu {
-    uint32_t port, vcpu;
-};
-struct xen_hvm_param {
-    uint16_t domid;
-    uint16_t pad;
-    uint32_t index;
-    uint64_t value;
-};
-struct xen_hvm_evtchn_upcall_vector {
-    uint32_t vcpu;
-    uint8_t vector;
-};
-struct vcpu_set_singleshot_timer {
-    uint64_t timeout_abs_ns;
-    uint32_t flags;
-};
-struct vcpu_set_periodic_timer {
-    uint64_t period_ns;
-};
-struct sched_poll {
-    uint32_t *ports;
-    uint32_t nr_ports;
-    uint64_t timeout;
-};
-struct xen_feature_info {
-    uint32_t submap_idx;
-    uint32_t submap;
-};
+/* The guests use the Linux names for Xen's errno values. */
+#define EPERM XEN_EPERM
+#define ENOENT XEN_ENOENT
+#define ESRCH XEN_ESRCH
+#define EFAULT XEN_EFAULT
+#define EBUSY XEN_EBUSY
+#define EEXIST XEN_EEXIST
+#define EINVAL XEN_EINVAL
+#define ENOSPC XEN_ENOSPC
+#define ENOSYS XEN_ENOSYS
+#define ETIME XEN_ETIME
+#define EOPNOTSUPP XEN_EOPNOTSUPP
 
 /* Hypercall page set up by hypercall_init(); 128 slots of 32 bytes. */
 extern uint8_t hypercall_page[4096];
@@ -411,7 +214,7 @@ volatile struct shared_info *evtchn_setup(void);
 static inline long hcall_raw(uint64_t nr, uint64_t a1, uint64_t a2)
 {
     uint64_t ret = nr;
-    __asm__ volatile("outl %%eax, %[port]" : "+a"(ret) : [port] "i"(HCALL_PORT), "D"(a1), "S"(a2) : "memory");
+    __asm__ volatile("outl %%eax, %[port]" : "+a"(ret) : [port] "i"(XENVMM_HCALL_PORT), "D"(a1), "S"(a2) : "memory");
     return (long)ret;
 }
 

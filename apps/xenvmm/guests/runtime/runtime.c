@@ -63,7 +63,7 @@ extern char spurious_entry[];
 
 void guest_entry(struct boot_info *bi)
 {
-    if (bi->magic != 0x31564d4d4e4558ull || this_boot() != bi)
+    if (bi->magic != XENVMM_BOOT_MAGIC || this_boot() != bi)
         guest_fail(__FILE__, __LINE__, "bad boot_info or GS.base", (uint64_t)bi, 0);
     g_tss_rsp0 = (uint64_t *)(bi->tss_gva + 4);
     void *stubs[20] = {exc_0,  exc_1,  exc_2,  exc_3,  exc_4,  exc_5,  exc_6,  exc_7,  exc_8,  exc_9,

@@ -29,35 +29,24 @@ constexpr uint64_t kEferLma = 1ull << 10;
 
 uint64_t* table(GuestMemory& mem, uint64_t gpa) { return reinterpret_cast<uint64_t*>(mem.ram() + gpa); }
 
-kvm_segment code_segment(uint16_t selector, uint8_t dpl)
+// A flat 4 GiB segment: 64-bit code (execute/read, accessed) or data
+// (read/write, accessed).
+kvm_segment flat_segment(uint16_t selector, uint8_t dpl, bool code)
 {
     kvm_segment s{};
     s.base = 0;
     s.limit = 0xffffffff;
     s.selector = selector;
-    s.type = 0xb;  // execute/read, accessed
+    s.type = code ? 0xb : 0x3;
     s.present = 1;
     s.dpl = dpl;
+    s.l = code ? 1 : 0;
+    s.db = code ? 0 : 1;
     s.s = 1;
-    s.l = 1;
     s.g = 1;
     return s;
 }
 
-kvm_segment data_segment(uint16_t selector, uint8_t dpl)
-{
-    kvm_segment s{};
-    s.base = 0;
-    s.limit = 0xffffffff;
-    s.selector = selector;
-    s.type = 0x3;  // read/write, accessed
-    s.present = 1;
-    s.dpl = dpl;
-    s.db = 1;
-    s.s = 1;
-    s.g = 1;
-    return s;
-}
 
 }  // namespace
 
@@ -94,8 +83,8 @@ Result<void> setup_long_mode(Vcpu& vcpu, uint64_t entry, uint64_t stack_top, uin
     sregs.cr4 = kCr4Pae | kCr4Osfxsr | kCr4Osxmmexcpt;
     sregs.efer = kEferLme | kEferLma;
     sregs.cr3 = kPml4Gpa;
-    sregs.cs = code_segment(kSelKernelCode, 0);
-    sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data_segment(kSelKernelData, 0);
+    sregs.cs = flat_segment(kSelKernelCode, 0, true);
+    sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = flat_segment(kSelKernelData, 0, false);
     sregs.gs.base = boot_info_gpa;  // Per-vCPU data for the guest runtime.
     sregs.tr = {};
     sregs.tr.base = kTssGpa;
@@ -109,14 +98,14 @@ Result<void> setup_long_mode(Vcpu& vcpu, uint64_t entry, uint64_t stack_top, uin
     sregs.gdt.limit = 0x2f + 8;
     sregs.idt.base = 0;
     sregs.idt.limit = 0;
-    TRY(vcpu.set_sregs(sregs));
+    TRY_VOID(vcpu.set_sregs(sregs));
 
     kvm_regs regs{};
     regs.rflags = 0x2;
     regs.rip = entry;
     regs.rsp = stack_top - 8;  // SysV: rsp + 8 aligned at function entry.
     regs.rdi = boot_info_gpa;
-    TRY(vcpu.set_regs(regs));
+    TRY_VOID(vcpu.set_regs(regs));
     return {};
 }
 

@@ -7,7 +7,7 @@
 
 #include "vmm/kvm.h"
 #include "vmm/memory.h"
-#include "vmm/result.h"
+#include "vmm/errors.h"
 
 namespace xenvmm::x86 {
 

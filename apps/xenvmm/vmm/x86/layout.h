@@ -1,12 +1,18 @@
-// Guest physical layout shared by the VMM and the bundled guests
-// (guests/runtime/guest.h mirrors these numbers).
+// Guest physical layout of the VM. What the guests see of it (RAM size,
+// ports, boot_info) comes from abi/guest_abi.h, which they compile too.
+// vmm/x86/ owns the x86 side of a guest: this layout, the boot state
+// (boot.*: page tables, GDT, long mode), CPUID (cpuid.*) and the software
+// page walk for GVAs (paging.*). May use: vmm/kvm.h, vmm/memory.h,
+// vmm/errors.h, abi/.
 #pragma once
 
 #include <cstdint>
 
+#include "abi/guest_abi.h"
+
 namespace xenvmm::x86 {
 
-inline constexpr uint64_t kRamSize = 16ull << 20;
+inline constexpr uint64_t kRamSize = XENVMM_RAM_SIZE;
 inline constexpr uint64_t kPml4Gpa = 0x1000;
 inline constexpr uint64_t kPdptGpa = 0x2000;
 inline constexpr uint64_t kPdGpa = 0x3000;
@@ -28,7 +34,7 @@ inline constexpr uint64_t stack_top(uint32_t id)
 }
 // Identity map of the first GiB with 2 MiB pages; GVAs from 1 GiB up are
 // unmapped, which the negative tests use for -EFAULT.
-inline constexpr uint64_t kIdentityMapSize = 1ull << 30;
+inline constexpr uint64_t kIdentityMapSize = XENVMM_IDENTITY_MAP_SIZE;
 
 inline constexpr uint16_t kSelKernelCode = 0x08;
 inline constexpr uint16_t kSelKernelData = 0x10;
@@ -36,27 +42,13 @@ inline constexpr uint16_t kSelUserData = 0x18;
 inline constexpr uint16_t kSelUserCode = 0x20;
 inline constexpr uint16_t kSelTss = 0x28;
 
-// Ports: the Xen hypercall stubs, the harness test port (never part of the
-// ABI under test) and the bare-exit port the benchmark uses as its floor.
-inline constexpr uint16_t kTestPort = 0xe6;
-inline constexpr uint16_t kBenchPort = 0xe7;
+// Ports: the harness test port (never part of the ABI under test) and the
+// bare-exit port the benchmark uses as its floor (xen::kHypercallPort is
+// the Xen hypercall stubs').
+inline constexpr uint16_t kTestPort = XENVMM_TEST_PORT;
+inline constexpr uint16_t kBenchPort = XENVMM_BENCH_PORT;
 
-inline constexpr uint64_t kBootMagic = 0x31564d4d4e4558ull;  // "XENMMV1"
-
-struct BootInfo {
-    uint64_t magic;
-    uint32_t vcpu_id;
-    uint32_t nr_vcpus;
-    uint64_t arg;
-    uint64_t tss_gva;
-    uint64_t ram_size;
-    // Its own address: GS.base of each vCPU points at its boot_info, so a
-    // guest finds per-vCPU data with one %gs-relative load.
-    uint64_t self;
-    // IrqMode (vmm/machine.h; guest.h mirrors it): how the guest runtime
-    // sets up upcalls.
-    uint32_t irq_mode;
-    uint32_t pad;
-};
+inline constexpr uint64_t kBootMagic = XENVMM_BOOT_MAGIC;
+using BootInfo = ::boot_info;
 
 }  // namespace xenvmm::x86

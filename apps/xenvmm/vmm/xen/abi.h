@@ -1,318 +1,185 @@
-// Xen public ABI values used by the userspace emulation. Numbers checked
-// against xen/include/public/{xen.h,vcpu.h,memory.h,version.h,sched.h,
-// arch-x86/cpuid.h}; see docs/xenvmm/README.md for the list of sources.
+// The Xen public ABI under C++ names for the VMM. Every number and layout
+// comes from abi/guest_abi.h, the one C header the guests compile too
+// (with the same static_asserts on both sides); this file only names them.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "abi/guest_abi.h"
+
 namespace xenvmm::xen {
 
-// Hypercall numbers (xen.h).
-inline constexpr uint32_t kHypercallMemoryOp = 12;
-inline constexpr uint32_t kHypercallSetTimerOp = 15;
-inline constexpr uint32_t kHypercallXenVersion = 17;
-inline constexpr uint32_t kHypercallConsoleIo = 18;
-inline constexpr uint32_t kHypercallVmAssist = 21;
-inline constexpr uint32_t kHypercallVcpuOp = 24;
-inline constexpr uint32_t kHypercallSchedOp = 29;
-inline constexpr uint32_t kHypercallEventChannelOp = 32;
-inline constexpr uint32_t kHypercallHvmOp = 34;
-inline constexpr uint32_t kHypercallArch0 = 48;
-// arch_7 carries the harness-only register-ABI probe (test hcall_abi); it is
-// answered only when the VM is created with the probe enabled.
-inline constexpr uint32_t kHypercallArch7 = 55;
-inline constexpr uint32_t kHypercallPageSlots = 128;
+// Hypercall numbers (xen.h). arch_7 carries the harness-only register-ABI
+// probe (test hcall_abi); it is answered only when the VM is created with
+// the probe enabled.
+inline constexpr uint32_t kHypercallMemoryOp = __HYPERVISOR_memory_op;
+inline constexpr uint32_t kHypercallSetTimerOp = __HYPERVISOR_set_timer_op;
+inline constexpr uint32_t kHypercallXenVersion = __HYPERVISOR_xen_version;
+inline constexpr uint32_t kHypercallConsoleIo = __HYPERVISOR_console_io;
+inline constexpr uint32_t kHypercallVmAssist = __HYPERVISOR_vm_assist;
+inline constexpr uint32_t kHypercallVcpuOp = __HYPERVISOR_vcpu_op;
+inline constexpr uint32_t kHypercallSchedOp = __HYPERVISOR_sched_op;
+inline constexpr uint32_t kHypercallEventChannelOp = __HYPERVISOR_event_channel_op;
+inline constexpr uint32_t kHypercallHvmOp = __HYPERVISOR_hvm_op;
+inline constexpr uint32_t kHypercallArch0 = __HYPERVISOR_arch_0;
+inline constexpr uint32_t kHypercallArch7 = __HYPERVISOR_arch_7;
+inline constexpr uint32_t kHypercallPageSlots = XEN_HYPERCALL_PAGE_SLOTS;
 
 // Linux x86 errno values, returned negated in rax.
-inline constexpr int64_t kEPERM = 1;
-inline constexpr int64_t kENOENT = 2;
-inline constexpr int64_t kESRCH = 3;
-inline constexpr int64_t kEFAULT = 14;
-inline constexpr int64_t kEBUSY = 16;
-inline constexpr int64_t kEEXIST = 17;
-inline constexpr int64_t kEINVAL = 22;
-inline constexpr int64_t kENOSPC = 28;
-inline constexpr int64_t kENOSYS = 38;
-inline constexpr int64_t kETIME = 62;
-inline constexpr int64_t kEOPNOTSUPP = 95;
+inline constexpr int64_t kEPERM = XEN_EPERM;
+inline constexpr int64_t kENOENT = XEN_ENOENT;
+inline constexpr int64_t kESRCH = XEN_ESRCH;
+inline constexpr int64_t kEFAULT = XEN_EFAULT;
+inline constexpr int64_t kEBUSY = XEN_EBUSY;
+inline constexpr int64_t kEEXIST = XEN_EEXIST;
+inline constexpr int64_t kEINVAL = XEN_EINVAL;
+inline constexpr int64_t kENOSPC = XEN_ENOSPC;
+inline constexpr int64_t kENOSYS = XEN_ENOSYS;
+inline constexpr int64_t kETIME = XEN_ETIME;
+inline constexpr int64_t kEOPNOTSUPP = XEN_EOPNOTSUPP;
 
-inline constexpr uint16_t kDomidSelf = 0x7ff0;
+inline constexpr uint16_t kDomidSelf = DOMID_SELF;
 
 // xen_version sub-ops (version.h).
-inline constexpr uint64_t kXenverVersion = 0;
-inline constexpr uint64_t kXenverExtraversion = 1;
-inline constexpr uint64_t kXenverGetFeatures = 6;
-inline constexpr uint64_t kXenverPagesize = 7;
-inline constexpr uint32_t kXenVersionMajor = 4;
-inline constexpr uint32_t kXenVersionMinor = 17;
+inline constexpr uint64_t kXenverVersion = XENVER_version;
+inline constexpr uint64_t kXenverExtraversion = XENVER_extraversion;
+inline constexpr uint64_t kXenverGetFeatures = XENVER_get_features;
+inline constexpr uint64_t kXenverPagesize = XENVER_pagesize;
+inline constexpr uint32_t kXenVersionMajor = XENVMM_XEN_MAJOR;
+inline constexpr uint32_t kXenVersionMinor = XENVMM_XEN_MINOR;
 inline constexpr uint32_t kXenVersion = (kXenVersionMajor << 16) | kXenVersionMinor;
-inline constexpr char kXenExtraversion[16] = "-xenvmm";
+inline constexpr char kXenExtraversion[16] = XENVMM_XEN_EXTRAVERSION;
 
 // XENFEAT bits (features.h).
-inline constexpr uint32_t kXenfeatWritablePageTables = 0;
-inline constexpr uint32_t kXenfeatWritableDescriptorTables = 1;
-inline constexpr uint32_t kXenfeatAutoTranslatedPhysmap = 2;
-inline constexpr uint32_t kXenfeatSupervisorModeKernel = 3;
-inline constexpr uint32_t kXenfeatHvmCallbackVector = 8;
-inline constexpr uint32_t kXenfeatHvmSafePvclock = 9;
+inline constexpr uint32_t kXenfeatWritablePageTables = XENFEAT_writable_page_tables;
+inline constexpr uint32_t kXenfeatWritableDescriptorTables = XENFEAT_writable_descriptor_tables;
+inline constexpr uint32_t kXenfeatAutoTranslatedPhysmap = XENFEAT_auto_translated_physmap;
+inline constexpr uint32_t kXenfeatSupervisorModeKernel = XENFEAT_supervisor_mode_kernel;
+inline constexpr uint32_t kXenfeatHvmCallbackVector = XENFEAT_hvm_callback_vector;
+inline constexpr uint32_t kXenfeatHvmSafePvclock = XENFEAT_hvm_safe_pvclock;
 
 // console_io.
-inline constexpr uint64_t kConsoleioWrite = 0;
-inline constexpr uint64_t kConsoleioRead = 1;
+inline constexpr uint64_t kConsoleioWrite = CONSOLEIO_write;
+inline constexpr uint64_t kConsoleioRead = CONSOLEIO_read;
 
 // memory_op.
-inline constexpr uint64_t kXenmemAddToPhysmap = 7;
-inline constexpr uint32_t kXenmapspaceSharedInfo = 0;
-inline constexpr uint32_t kXenmapspaceGrantTable = 1;
-inline constexpr uint32_t kXenmapspaceGmfn = 2;
-inline constexpr uint32_t kXenmapspaceGmfnRange = 3;
-inline constexpr uint32_t kXenmapspaceGmfnForeign = 4;
-inline constexpr uint32_t kXenmapspaceDevMmio = 5;
+inline constexpr uint64_t kXenmemAddToPhysmap = XENMEM_add_to_physmap;
+inline constexpr uint32_t kXenmapspaceSharedInfo = XENMAPSPACE_shared_info;
+inline constexpr uint32_t kXenmapspaceGrantTable = XENMAPSPACE_grant_table;
+inline constexpr uint32_t kXenmapspaceGmfn = XENMAPSPACE_gmfn;
+inline constexpr uint32_t kXenmapspaceGmfnRange = XENMAPSPACE_gmfn_range;
+inline constexpr uint32_t kXenmapspaceGmfnForeign = XENMAPSPACE_gmfn_foreign;
+inline constexpr uint32_t kXenmapspaceDevMmio = XENMAPSPACE_dev_mmio;
 
 // event_channel_op (event_channel.h).
-inline constexpr uint64_t kEvtchnopBindInterdomain = 0;
-inline constexpr uint64_t kEvtchnopBindVirq = 1;
-inline constexpr uint64_t kEvtchnopBindPirq = 2;
-inline constexpr uint64_t kEvtchnopClose = 3;
-inline constexpr uint64_t kEvtchnopSend = 4;
-inline constexpr uint64_t kEvtchnopStatus = 5;
-inline constexpr uint64_t kEvtchnopAllocUnbound = 6;
-inline constexpr uint64_t kEvtchnopBindIpi = 7;
-inline constexpr uint64_t kEvtchnopBindVcpu = 8;
-inline constexpr uint64_t kEvtchnopUnmask = 9;
-inline constexpr uint64_t kEvtchnopReset = 10;
-inline constexpr uint64_t kEvtchnopInitControl = 11;
-inline constexpr uint64_t kEvtchnopExpandArray = 12;
-inline constexpr uint64_t kEvtchnopSetPriority = 13;
-inline constexpr uint32_t kEvtchnstatClosed = 0;
-inline constexpr uint32_t kEvtchnstatUnbound = 1;
-inline constexpr uint32_t kEvtchnstatInterdomain = 2;
-inline constexpr uint32_t kEvtchnstatPirq = 3;
-inline constexpr uint32_t kEvtchnstatVirq = 4;
-inline constexpr uint32_t kEvtchnstatIpi = 5;
-// EVTCHN_2L_NR_CHANNELS for a 64-bit guest: sizeof(xen_ulong_t)^2 * 64.
-inline constexpr uint32_t kEvtchn2lNrChannels = 4096;
+inline constexpr uint64_t kEvtchnopBindInterdomain = EVTCHNOP_bind_interdomain;
+inline constexpr uint64_t kEvtchnopBindVirq = EVTCHNOP_bind_virq;
+inline constexpr uint64_t kEvtchnopBindPirq = EVTCHNOP_bind_pirq;
+inline constexpr uint64_t kEvtchnopClose = EVTCHNOP_close;
+inline constexpr uint64_t kEvtchnopSend = EVTCHNOP_send;
+inline constexpr uint64_t kEvtchnopStatus = EVTCHNOP_status;
+inline constexpr uint64_t kEvtchnopAllocUnbound = EVTCHNOP_alloc_unbound;
+inline constexpr uint64_t kEvtchnopBindIpi = EVTCHNOP_bind_ipi;
+inline constexpr uint64_t kEvtchnopBindVcpu = EVTCHNOP_bind_vcpu;
+inline constexpr uint64_t kEvtchnopUnmask = EVTCHNOP_unmask;
+inline constexpr uint64_t kEvtchnopReset = EVTCHNOP_reset;
+inline constexpr uint64_t kEvtchnopInitControl = EVTCHNOP_init_control;
+inline constexpr uint64_t kEvtchnopExpandArray = EVTCHNOP_expand_array;
+inline constexpr uint64_t kEvtchnopSetPriority = EVTCHNOP_set_priority;
+inline constexpr uint32_t kEvtchnstatClosed = EVTCHNSTAT_closed;
+inline constexpr uint32_t kEvtchnstatUnbound = EVTCHNSTAT_unbound;
+inline constexpr uint32_t kEvtchnstatInterdomain = EVTCHNSTAT_interdomain;
+inline constexpr uint32_t kEvtchnstatPirq = EVTCHNSTAT_pirq;
+inline constexpr uint32_t kEvtchnstatVirq = EVTCHNSTAT_virq;
+inline constexpr uint32_t kEvtchnstatIpi = EVTCHNSTAT_ipi;
+inline constexpr uint32_t kEvtchn2lNrChannels = NR_EVTCHN_2L;
 // VIRQs (xen.h). Per-vCPU: TIMER, DEBUG, XENOPROF, XENPMU; the rest global.
-inline constexpr uint32_t kVirqTimer = 0;
-inline constexpr uint32_t kVirqDebug = 1;
-inline constexpr uint32_t kVirqXenoprof = 7;
-inline constexpr uint32_t kVirqXenpmu = 13;
-inline constexpr uint32_t kNrVirqs = 24;
+inline constexpr uint32_t kVirqTimer = VIRQ_TIMER;
+inline constexpr uint32_t kVirqDebug = VIRQ_DEBUG;
+inline constexpr uint32_t kVirqXenoprof = VIRQ_XENOPROF;
+inline constexpr uint32_t kVirqXenpmu = VIRQ_XENPMU;
+inline constexpr uint32_t kNrVirqs = NR_VIRQS;
 inline constexpr bool virq_is_per_vcpu(uint32_t virq)
 {
     return virq == kVirqTimer || virq == kVirqDebug || virq == kVirqXenoprof || virq == kVirqXenpmu;
 }
 
 // hvm_op (hvm/hvm_op.h, hvm/params.h).
-inline constexpr uint64_t kHvmopSetParam = 0;
-inline constexpr uint64_t kHvmopGetParam = 1;
-inline constexpr uint64_t kHvmopSetEvtchnUpcallVector = 23;
-inline constexpr uint32_t kHvmParamCallbackIrq = 0;
-inline constexpr uint64_t kHvmParamCallbackTypeVector = 2;
-inline constexpr uint32_t kHvmNrParams = 40;
+inline constexpr uint64_t kHvmopSetParam = HVMOP_set_param;
+inline constexpr uint64_t kHvmopGetParam = HVMOP_get_param;
+inline constexpr uint64_t kHvmopSetEvtchnUpcallVector = HVMOP_set_evtchn_upcall_vector;
+inline constexpr uint32_t kHvmParamCallbackIrq = HVM_PARAM_CALLBACK_IRQ;
+inline constexpr uint64_t kHvmParamCallbackTypeVector = HVM_PARAM_CALLBACK_TYPE_VECTOR;
+inline constexpr uint32_t kHvmNrParams = HVM_NR_PARAMS;
 
 // vm_assist.
-inline constexpr uint64_t kVmasstCmdEnable = 0;
-inline constexpr uint64_t kVmasstCmdDisable = 1;
-inline constexpr uint64_t kVmasstTypeRunstateUpdateFlag = 5;
+inline constexpr uint64_t kVmasstCmdEnable = VMASST_CMD_enable;
+inline constexpr uint64_t kVmasstCmdDisable = VMASST_CMD_disable;
+inline constexpr uint64_t kVmasstTypeRunstateUpdateFlag = VMASST_TYPE_runstate_update_flag;
 
 // vcpu_op.
-inline constexpr uint64_t kVcpuopUp = 1;
-inline constexpr uint64_t kVcpuopDown = 2;
-inline constexpr uint64_t kVcpuopIsUp = 3;
-inline constexpr uint64_t kVcpuopRegisterRunstateMemoryArea = 5;
-inline constexpr uint64_t kVcpuopSetPeriodicTimer = 6;
-inline constexpr uint64_t kVcpuopStopPeriodicTimer = 7;
-inline constexpr uint64_t kVcpuopSetSingleshotTimer = 8;
-inline constexpr uint64_t kVcpuopStopSingleshotTimer = 9;
-inline constexpr uint32_t kVcpuSsTmrFuture = 1;
-inline constexpr uint64_t kVcpuopRegisterVcpuInfo = 10;
-inline constexpr uint64_t kVcpuopRegisterVcpuTimeMemoryArea = 13;
+inline constexpr uint64_t kVcpuopUp = VCPUOP_up;
+inline constexpr uint64_t kVcpuopDown = VCPUOP_down;
+inline constexpr uint64_t kVcpuopIsUp = VCPUOP_is_up;
+inline constexpr uint64_t kVcpuopRegisterRunstateMemoryArea = VCPUOP_register_runstate_memory_area;
+inline constexpr uint64_t kVcpuopSetPeriodicTimer = VCPUOP_set_periodic_timer;
+inline constexpr uint64_t kVcpuopStopPeriodicTimer = VCPUOP_stop_periodic_timer;
+inline constexpr uint64_t kVcpuopSetSingleshotTimer = VCPUOP_set_singleshot_timer;
+inline constexpr uint64_t kVcpuopStopSingleshotTimer = VCPUOP_stop_singleshot_timer;
+inline constexpr uint32_t kVcpuSsTmrFuture = VCPU_SSHOTTMR_future;
+inline constexpr uint64_t kVcpuopRegisterVcpuInfo = VCPUOP_register_vcpu_info;
+inline constexpr uint64_t kVcpuopRegisterVcpuTimeMemoryArea = VCPUOP_register_vcpu_time_memory_area;
 
 // sched_op.
-inline constexpr uint64_t kSchedopYield = 0;
-inline constexpr uint64_t kSchedopBlock = 1;
-inline constexpr uint64_t kSchedopShutdown = 2;
-inline constexpr uint64_t kSchedopPoll = 3;
-inline constexpr uint32_t kShutdownPoweroff = 0;
-inline constexpr uint32_t kShutdownReboot = 1;
-inline constexpr uint32_t kShutdownSuspend = 2;
-inline constexpr uint32_t kShutdownCrash = 3;
-inline constexpr uint32_t kShutdownWatchdog = 4;
-inline constexpr uint32_t kShutdownSoftReset = 5;
+inline constexpr uint64_t kSchedopYield = SCHEDOP_yield;
+inline constexpr uint64_t kSchedopBlock = SCHEDOP_block;
+inline constexpr uint64_t kSchedopShutdown = SCHEDOP_shutdown;
+inline constexpr uint64_t kSchedopPoll = SCHEDOP_poll;
+inline constexpr uint32_t kSchedPollMaxPorts = XEN_SCHED_POLL_MAX_PORTS;
+inline constexpr uint32_t kShutdownPoweroff = SHUTDOWN_poweroff;
+inline constexpr uint32_t kShutdownReboot = SHUTDOWN_reboot;
+inline constexpr uint32_t kShutdownSuspend = SHUTDOWN_suspend;
+inline constexpr uint32_t kShutdownCrash = SHUTDOWN_crash;
+inline constexpr uint32_t kShutdownWatchdog = SHUTDOWN_watchdog;
+inline constexpr uint32_t kShutdownSoftReset = SHUTDOWN_soft_reset;
 
 // Runstates (vcpu.h).
-inline constexpr uint32_t kRunstateRunning = 0;
-inline constexpr uint32_t kRunstateRunnable = 1;
-inline constexpr uint32_t kRunstateBlocked = 2;
-inline constexpr uint32_t kRunstateOffline = 3;
-inline constexpr uint64_t kRunstateUpdate = 1ull << 63;
+inline constexpr uint32_t kRunstateRunning = RUNSTATE_running;
+inline constexpr uint32_t kRunstateRunnable = RUNSTATE_runnable;
+inline constexpr uint32_t kRunstateBlocked = RUNSTATE_blocked;
+inline constexpr uint32_t kRunstateOffline = RUNSTATE_offline;
+inline constexpr uint64_t kRunstateUpdate = XEN_RUNSTATE_UPDATE;
 
 // CPUID leaves (arch-x86/cpuid.h) and the hypercall-page MSR.
-inline constexpr uint32_t kCpuidBase = 0x40000000;
-inline constexpr uint32_t kCpuidSigEbx = 0x566e6558;  // "XenV"
-inline constexpr uint32_t kCpuidSigEcx = 0x65584d4d;  // "MMXe"
-inline constexpr uint32_t kCpuidSigEdx = 0x4d4d566e;  // "nVMM"
-inline constexpr uint32_t kHvmCpuidVcpuIdPresent = 1u << 3;
-inline constexpr uint32_t kHvmCpuidUpcallVector = 1u << 6;
-inline constexpr uint32_t kHypercallMsr = 0x40000000;
+inline constexpr uint32_t kCpuidBase = XEN_CPUID_BASE;
+inline constexpr uint32_t kCpuidSigEbx = XENVMM_CPUID_SIG_EBX;
+inline constexpr uint32_t kCpuidSigEcx = XENVMM_CPUID_SIG_ECX;
+inline constexpr uint32_t kCpuidSigEdx = XENVMM_CPUID_SIG_EDX;
+inline constexpr uint32_t kHvmCpuidVcpuIdPresent = XEN_HVM_CPUID_VCPU_ID_PRESENT;
+inline constexpr uint32_t kHvmCpuidUpcallVector = XEN_HVM_CPUID_UPCALL_VECTOR;
+inline constexpr uint32_t kHypercallMsr = XEN_HYPERCALL_MSR;
 
-inline constexpr uint64_t kPageSize = 4096;
-inline constexpr uint32_t kLegacyMaxVcpus = 32;
+inline constexpr uint64_t kPageSize = XEN_PAGE_SIZE;
+inline constexpr uint32_t kLegacyMaxVcpus = XEN_LEGACY_MAX_VCPUS;
 
-// Structure layouts (64-bit guests).
-struct VcpuTimeInfo {
-    uint32_t version;
-    uint32_t pad0;
-    uint64_t tsc_timestamp;
-    uint64_t system_time;
-    uint32_t tsc_to_system_mul;
-    int8_t tsc_shift;
-    uint8_t flags;
-    uint8_t pad1[2];
-};
-static_assert(sizeof(VcpuTimeInfo) == 32);
-
-struct VcpuInfo {
-    uint8_t evtchn_upcall_pending;
-    uint8_t evtchn_upcall_mask;
-    uint8_t pad[6];
-    uint64_t evtchn_pending_sel;
-    uint64_t cr2;
-    uint64_t arch_pad;
-    VcpuTimeInfo time;
-};
-static_assert(sizeof(VcpuInfo) == 64);
-static_assert(offsetof(VcpuInfo, time) == 32);
-
-struct SharedInfo {
-    VcpuInfo vcpu_info[kLegacyMaxVcpus];
-    uint64_t evtchn_pending[64];
-    uint64_t evtchn_mask[64];
-    uint32_t wc_version;
-    uint32_t wc_sec;
-    uint32_t wc_nsec;
-    uint32_t wc_sec_hi;
-    uint64_t max_pfn;
-    uint64_t pfn_to_mfn_frame_list_list;
-    uint64_t nmi_reason;
-    uint64_t p2m_cr3;
-    uint64_t p2m_vaddr;
-    uint64_t p2m_generation;
-};
-static_assert(offsetof(SharedInfo, evtchn_pending) == 0x800);
-static_assert(offsetof(SharedInfo, evtchn_mask) == 0xa00);
-static_assert(offsetof(SharedInfo, wc_version) == 0xc00);
-static_assert(offsetof(SharedInfo, wc_sec_hi) == 0xc0c);
-static_assert(offsetof(SharedInfo, p2m_generation) == 0xc38);
-static_assert(sizeof(SharedInfo) <= kPageSize);
-
-struct RunstateInfo {
-    int32_t state;
-    uint32_t pad;
-    uint64_t state_entry_time;
-    uint64_t time[4];
-};
-static_assert(sizeof(RunstateInfo) == 48);
-
-struct AddToPhysmap {
-    uint16_t domid;
-    uint16_t size;
-    uint32_t space;
-    uint64_t idx;
-    uint64_t gpfn;
-};
-static_assert(sizeof(AddToPhysmap) == 24);
-
-struct RegisterVcpuInfo {
-    uint64_t mfn;
-    uint32_t offset;
-    uint32_t rsvd;
-};
-static_assert(sizeof(RegisterVcpuInfo) == 16);
-
-struct FeatureInfo {
-    uint32_t submap_idx;
-    uint32_t submap;
-};
-static_assert(sizeof(FeatureInfo) == 8);
-
-struct EvtchnAllocUnbound {
-    uint16_t dom;
-    uint16_t remote_dom;
-    uint32_t port;
-};
-static_assert(sizeof(EvtchnAllocUnbound) == 8);
-
-struct EvtchnBindInterdomain {
-    uint16_t remote_dom;
-    uint16_t pad;
-    uint32_t remote_port;
-    uint32_t local_port;
-};
-static_assert(sizeof(EvtchnBindInterdomain) == 12);
-
-struct EvtchnBindVirq {
-    uint32_t virq;
-    uint32_t vcpu;
-    uint32_t port;
-};
-static_assert(sizeof(EvtchnBindVirq) == 12);
-
-struct EvtchnBindIpi {
-    uint32_t vcpu;
-    uint32_t port;
-};
-static_assert(sizeof(EvtchnBindIpi) == 8);
-
-struct EvtchnStatus {
-    uint16_t dom;
-    uint16_t pad;
-    uint32_t port;
-    uint32_t status;
-    uint32_t vcpu;
-    union {
-        struct {
-            uint16_t dom;
-        } unbound;
-        struct {
-            uint16_t dom;
-            uint16_t pad;
-            uint32_t port;
-        } interdomain;
-        uint32_t pirq;
-        uint32_t virq;
-    } u;
-};
-static_assert(sizeof(EvtchnStatus) == 24);
-static_assert(offsetof(EvtchnStatus, u) == 16);
-
-struct EvtchnBindVcpu {
-    uint32_t port;
-    uint32_t vcpu;
-};
-static_assert(sizeof(EvtchnBindVcpu) == 8);
-
-struct XenHvmParam {
-    uint16_t domid;
-    uint16_t pad;
-    uint32_t index;
-    uint64_t value;
-};
-static_assert(sizeof(XenHvmParam) == 16);
-
-struct XenHvmEvtchnUpcallVector {
-    uint32_t vcpu;
-    uint8_t vector;
-};
-static_assert(sizeof(XenHvmEvtchnUpcallVector) == 8);
-
-struct VcpuSetSingleshotTimer {
-    uint64_t timeout_abs_ns;
-    uint32_t flags;
-    uint32_t pad;
-};
-static_assert(sizeof(VcpuSetSingleshotTimer) == 16);
+// Structure layouts (64-bit guests), checked in abi/guest_abi.h.
+using VcpuTimeInfo = ::vcpu_time_info;
+using VcpuInfo = ::vcpu_info;
+using SharedInfo = ::shared_info;
+using RunstateInfo = ::vcpu_runstate_info;
+using AddToPhysmap = ::xen_add_to_physmap;
+using RegisterVcpuInfo = ::vcpu_register_vcpu_info;
+using FeatureInfo = ::xen_feature_info;
+using EvtchnAllocUnbound = ::evtchn_alloc_unbound;
+using EvtchnBindInterdomain = ::evtchn_bind_interdomain;
+using EvtchnBindVirq = ::evtchn_bind_virq;
+using EvtchnBindIpi = ::evtchn_bind_ipi;
+using EvtchnStatus = ::evtchn_status;
+using EvtchnBindVcpu = ::evtchn_bind_vcpu;
+using XenHvmParam = ::xen_hvm_param;
+using XenHvmEvtchnUpcallVector = ::xen_hvm_evtchn_upcall_vector;
+using VcpuSetSingleshotTimer = ::vcpu_set_singleshot_timer;
+using SchedPoll = ::sched_poll;
 
 }  // namespace xenvmm::xen

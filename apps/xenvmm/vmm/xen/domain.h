@@ -2,6 +2,15 @@
 // dispatcher. Nothing here touches KVM: the VMM hands in guest memory, the
 // clock and the paging state of the calling vCPU, which is also what lets
 // the fuzz harness drive dispatch() without /dev/kvm.
+//
+// vmm/xen/ owns the Xen ABI emulation. May use: vmm/memory.h,
+// vmm/x86/paging.h, vmm/errors.h, abi/; never vmm/kvm.h or vmm/machine.h.
+//
+// XenDomain is one class implemented by concern: domain.cpp (creation,
+// dispatch(), the small hypercalls, soft reset), shared_info.cpp
+// (shared_info, vcpu_info, time and runstate areas), vcpu_op.cpp,
+// sched.cpp, timers.cpp, evtchn.cpp and hvm.cpp. Handlers reach guest
+// arguments only through guest() (vmm/xen/guest_copy.h).
 #pragma once
 
 #include <array>
@@ -14,9 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "vmm/errors.h"
 #include "vmm/memory.h"
 #include "vmm/x86/paging.h"
 #include "vmm/xen/abi.h"
+#include "vmm/xen/guest_copy.h"
 #include "vmm/xen/time.h"
 
 namespace xenvmm::xen {
@@ -42,6 +53,12 @@ struct GuestArea {
     bool valid() const { return nr_pieces != 0; }
 };
 
+// The domain id this VM answers to besides DOMID_SELF.
+inline constexpr uint16_t kOwnDomid = 1;
+inline bool is_own_domid(uint16_t domid) { return domid == kDomidSelf || domid == kOwnDomid; }
+
+// Everything the domain keeps per vCPU. Created once with the domain and
+// never moved (the atomics are read without the domain lock).
 struct XenVcpu {
     uint32_t id = 0;
     std::optional<uint64_t> vcpu_info_gpa;
@@ -67,6 +84,9 @@ struct XenVcpu {
     uint64_t upcall_raises = 0;  // 0 -> 1 transitions of upcall_pending
     uint64_t timer_fires = 0;    // VIRQ_TIMER expiries (delivered or not)
     bool up = true;
+    // HVMOP_set_evtchn_upcall_vector (0 = none); read by the vCPU loop
+    // without the domain lock.
+    std::atomic<uint8_t> upcall_vector{0};
 };
 
 enum class WaitKind : uint32_t { none = 0, block = 1, poll = 2 };
@@ -127,7 +147,7 @@ public:
     // callback vector, if any, is used).
     uint8_t upcall_vector(uint32_t vcpu) const
     {
-        return vcpu < m_nr_upcall_vectors ? m_upcall_vectors[vcpu].load(std::memory_order_acquire) : 0;
+        return vcpu < m_vcpus.size() ? m_vcpus[vcpu].upcall_vector.load(std::memory_order_acquire) : 0;
     }
     // Raise a VIRQ bound on vcpu (global VIRQs: any vcpu). false if unbound.
     bool raise_virq(uint32_t vcpu, uint32_t virq);
@@ -163,8 +183,9 @@ public:
     // output land on it), so only well-behaved test guests get the guest
     // copy checked; the VMM's own copy must hold for any guest.
     enum class RunstateCheck { vmm_state, vmm_state_and_guest_area };
-    bool runstate_invariant_holds(uint32_t vcpu, std::string* why,
-                                  RunstateCheck what = RunstateCheck::vmm_state_and_guest_area) const;
+    // The runstate sum invariant (state_entry_time == sum of time[]); the
+    // error names the copy that breaks it.
+    Result<void> check_runstate(uint32_t vcpu, RunstateCheck what = RunstateCheck::vmm_state_and_guest_area) const;
 
     std::optional<uint32_t> shutdown_reason() const;
     void clear_shutdown();
@@ -191,6 +212,9 @@ private:
     int64_t do_abi_probe(const HypercallRequest& req);
     int64_t do_event_channel_op(const HypercallRequest& req);
     int64_t do_hvm_op(const HypercallRequest& req);
+
+    // Guest arguments of this call, by GVA through the caller's paging.
+    GuestCopy guest(const HypercallRequest& req) const { return {m_mem, req.paging}; }
 
     // Event channel core; m_lock held.
     SharedInfo* shinfo() const { return reinterpret_cast<SharedInfo*>(m_mem.overlay()); }
@@ -228,6 +252,9 @@ private:
     void write_time_info(void* dst, const VcpuTimeInfo& t);
     void write_runstate_area(XenVcpu& v);
     bool resolve_area(const HypercallRequest& req, uint64_t gva, uint32_t len, GuestArea* out);
+    // VCPUOP_register_{runstate,vcpu_time}_memory_area: the GVA at args[2]
+    // translated once into *field of vCPU id (0 unregisters).
+    int64_t register_area(const HypercallRequest& req, uint32_t id, GuestArea XenVcpu::*field, uint32_t len);
     void soft_reset();
 
     GuestMemory& m_mem;
@@ -248,8 +275,6 @@ private:
     std::vector<EvtchnPort> m_ports;
     std::atomic<uint8_t> m_callback_vector{0};
     uint64_t m_callback_param = 0;
-    std::unique_ptr<std::atomic<uint8_t>[]> m_upcall_vectors;
-    uint32_t m_nr_upcall_vectors = 0;
     std::function<void(uint32_t, Notify)> m_notify;
     std::function<void(uint32_t, uint8_t)> m_vector_notify;
     std::function<void()> m_timer_notify;
@@ -257,6 +282,6 @@ private:
 
 // Bytes of one hypercall-page slot: mov $nr,%eax; out %eax,$port; ret; int3 padding.
 void write_hypercall_page(uint8_t* page, uint8_t port);
-inline constexpr uint8_t kHypercallPort = 0xe5;
+inline constexpr uint8_t kHypercallPort = XENVMM_HCALL_PORT;
 
 }  // namespace xenvmm::xen
