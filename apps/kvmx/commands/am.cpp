@@ -39,53 +39,47 @@ int run(AmOptions const& o)
 {
     if (o.format != "text" && o.format != "json")
         return fail("--format must be text or json, not '" + o.format + "'");
-    auto queue = open_queue(o.db);
-    if (!queue)
-        return fail(queue.error().describe());
-    auto ref = resolve_version_ref(*queue, o.ref);
-    if (!ref)
-        return fail(ref.error().describe());
-    auto mails = queue->version_mails(ref->first, ref->second);
-    if (!mails)
-        return fail(mails.error().describe());
-    if (mails->patches.empty())
-        return fail("series " + std::to_string(ref->first) + " has no patches in the queue");
+    auto loaded = load_version(o.db, o.ref);
+    if (!loaded)
+        return fail(loaded.error().describe());
+    auto& queue = loaded->queue;
+    auto& mails = loaded->mails;
     // A partial reroll ([PATCH v3 2/2] alone) takes the patches it did not
     // resend from the newest earlier version with the same count, as b4 does.
-    auto const& chosen = mails->series.versions[mails->version];
+    auto const& chosen = mails.series.versions[mails.version];
     if (chosen.received < chosen.patches) {
-        for (std::size_t k = mails->version; k-- > 0 && mails->patches.size() < static_cast<std::size_t>(chosen.patches);) {
-            auto const& older = mails->series.versions[k];
+        for (std::size_t k = mails.version; k-- > 0 && mails.patches.size() < static_cast<std::size_t>(chosen.patches);) {
+            auto const& older = mails.series.versions[k];
             if (older.patches != chosen.patches)
                 continue;
-            auto earlier = queue->version_mails(ref->first, k);
+            auto earlier = queue.version_mails(loaded->id, k);
             if (!earlier)
                 return fail(earlier.error().describe());
             for (auto& p : earlier->patches) {
-                bool have = std::any_of(mails->patches.begin(), mails->patches.end(),
+                bool have = std::any_of(mails.patches.begin(), mails.patches.end(),
                                         [&](q::VersionMail const& m) { return m.patch.index == p.patch.index; });
                 if (have)
                     continue;
                 std::cerr << "kvmx: note: patch " << p.patch.index << "/" << chosen.patches << " taken from v"
                           << older.version << " (not resent in v" << chosen.version << ")\n";
-                mails->patches.push_back(std::move(p));
+                mails.patches.push_back(std::move(p));
             }
         }
-        std::stable_sort(mails->patches.begin(), mails->patches.end(),
+        std::stable_sort(mails.patches.begin(), mails.patches.end(),
                          [](auto const& a, auto const& b) { return a.patch.index < b.patch.index; });
-        mails->series.versions[mails->version].received = static_cast<int>(mails->patches.size());
+        mails.series.versions[mails.version].received = static_cast<int>(mails.patches.size());
     }
     q::AmOptions opts;
     opts.link_prefix = o.no_link ? "" : o.link_prefix;
     opts.keep_mismatched = o.keep_mismatched;
-    auto am = q::make_am(*mails, opts);
+    auto am = q::make_am(mails, opts);
     if (o.format == "json") {
         // The mbox and the cover letter as strings, for tools; nothing is written to files.
         nlohmann::json patches = nlohmann::json::array();
-        for (auto const& p : mails->patches)
+        for (auto const& p : mails.patches)
             patches.push_back({{"index", p.patch.index}, {"message_id", p.patch.message_id}});
-        std::cout << nlohmann::json{{"id", ref->first},
-                                    {"version", mails->series.versions[mails->version].version},
+        std::cout << nlohmann::json{{"id", loaded->id},
+                                    {"version", mails.series.versions[mails.version].version},
                                     {"patches", patches},
                                     {"mbox", am.mbox},
                                     {"cover", am.cover},
@@ -107,8 +101,8 @@ int run(AmOptions const& o)
             return fail(cover + ": cannot write");
         std::cerr << "kvmx: cover letter written to " << cover << "\n";
     }
-    auto const& v = mails->series.versions[mails->version];
-    std::cerr << "kvmx: " << mails->patches.size() << " patches of v" << v.version << " (" << v.title << ")"
+    auto const& v = mails.series.versions[mails.version];
+    std::cerr << "kvmx: " << mails.patches.size() << " patches of v" << v.version << " (" << v.title << ")"
               << (o.output.empty() || o.output == "-" ? "" : " written to " + o.output) << "\n";
     return ExitClean;
 }

@@ -61,3 +61,17 @@ std::string age(std::int64_t seconds)
 }
 
 } // namespace kvmx
+
+namespace kvmx {
+
+review::Result<ChosenVersion> load_version(std::string const& db, std::string const& ref)
+{
+    auto queue = TRY(open_queue(db));
+    auto [id, version] = TRY(resolve_version_ref(queue, ref));
+    auto mails = TRY(queue.version_mails(id, version));
+    if (mails.patches.empty())
+        return review::make_error("series " + std::to_string(id) + " has no patches in the queue");
+    return ChosenVersion{std::move(queue), id, version, std::move(mails)};
+}
+
+} // namespace kvmx

@@ -22,6 +22,16 @@ review::Result<review::queue::Queue> open_queue(std::string const& db);
 review::Result<std::pair<std::int64_t, std::optional<std::size_t>>> resolve_version_ref(review::queue::Queue&,
                                                                                        std::string const& ref);
 
+// The patches of one version, named as resolve_version_ref() reads it, with
+// the queue they came from: what kvmx am and kvmx ty start with.
+struct ChosenVersion {
+    review::queue::Queue queue;
+    std::int64_t id = 0;
+    std::optional<std::size_t> version; // nullopt: the latest
+    review::queue::VersionMails mails;
+};
+review::Result<ChosenVersion> load_version(std::string const& db, std::string const& ref);
+
 // "3d", "5h", "2w" since a date.
 std::string age(std::int64_t seconds);
 

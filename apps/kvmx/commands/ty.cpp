@@ -26,17 +26,11 @@ int run(TyOptions o)
 {
     if (o.format != "text" && o.format != "json")
         return fail("--format must be text or json, not '" + o.format + "'");
-    auto queue = open_queue(o.db);
-    if (!queue)
-        return fail(queue.error().describe());
-    auto ref = resolve_version_ref(*queue, o.ref);
-    if (!ref)
-        return fail(ref.error().describe());
-    auto mails = queue->version_mails(ref->first, ref->second);
-    if (!mails)
-        return fail(mails.error().describe());
-    if (mails->patches.empty())
-        return fail("series " + std::to_string(ref->first) + " has no patches in the queue");
+    auto loaded = load_version(o.db, o.ref);
+    if (!loaded)
+        return fail(loaded.error().describe());
+    auto& queue = loaded->queue;
+    auto& mails = loaded->mails;
     auto repo = review::git::Repository::open(o.repo);
     if (!repo)
         return fail(repo.error().describe());
@@ -44,28 +38,28 @@ int run(TyOptions o)
     if (!commits)
         return fail(commits.error().describe());
     std::vector<q::PatchView> patches;
-    for (auto const& p : mails->patches)
+    for (auto const& p : mails.patches)
         patches.push_back(p.patch);
     auto matches = q::match_applied(patches, *commits);
     o.ty.branch = o.branch;
     std::size_t slash = o.ty.branch.rfind('/');
     if (slash != std::string::npos)
         o.ty.branch = o.ty.branch.substr(slash + 1); // "kvm-x86/mmu" -> "mmu"
-    auto mail = q::thanks_mail(*mails, matches, o.ty);
+    auto mail = q::thanks_mail(mails, matches, o.ty);
     if (!mail)
         return fail(mail.error().describe());
     if (o.format == "json") {
         nlohmann::json patches = nlohmann::json::array();
         for (std::size_t i = 0; i < matches.size(); ++i) {
-            nlohmann::json p{{"index", mails->patches[i].patch.index}, {"message_id", mails->patches[i].patch.message_id},
-                             {"title", mails->patches[i].patch.title}};
+            nlohmann::json p{{"index", mails.patches[i].patch.index}, {"message_id", mails.patches[i].patch.message_id},
+                             {"title", mails.patches[i].patch.title}};
             if (matches[i])
                 p["applied"] = {{"commit", matches[i]->commit}, {"matched_by", matches[i]->how}};
             else
                 p["dropped"] = true;
             patches.push_back(std::move(p));
         }
-        std::cout << nlohmann::json{{"id", ref->first}, {"branch", o.branch}, {"patches", patches}, {"mail", *mail}}
+        std::cout << nlohmann::json{{"id", loaded->id}, {"branch", o.branch}, {"patches", patches}, {"mail", *mail}}
                          .dump(2)
                   << "\n";
     } else if (o.output.empty() || o.output == "-") {
@@ -85,10 +79,10 @@ int run(TyOptions o)
                           << matches[i]->commit.substr(0, 12) << ", was " << patches[i].applied_commit.substr(0, 12)
                           << ": this notice updates the SHA1s of an earlier one\n";
         }
-    if (auto r = queue->mark_applied(marks, o.branch); !r)
+    if (auto r = queue.mark_applied(marks, o.branch); !r)
         return fail(r.error().describe());
     if (!o.no_state)
-        if (auto r = queue->set_state(ref->first, q::State::Thanked); !r)
+        if (auto r = queue.set_state(loaded->id, q::State::Thanked); !r)
             return fail(r.error().describe());
     return ExitClean;
 }
