@@ -117,12 +117,20 @@ void Engine::check_patch(Patch const& patch, RepoLookup const* repo, std::vector
         return;
     PatchContext ctx{patch, *m_state->topics, repo, &skips};
     std::size_t first = out.size();
+    static std::vector<std::string> const unscoped;
+    std::vector<std::string> const* last_paths = &unscoped;
+    bool last_inside = true; // every patch is inside an empty path list
     for (std::size_t r = 0; r < m_state->rules.size(); ++r) {
         Rule const* rule = m_state->rules[r].get();
         if (rule->info().scope != Scope::Patch)
             continue;
         RuleScope const& scope = m_state->scopes[r];
-        bool inside = scope.covers(patch);
+        // Scoped rules mostly share one path list: decide it once a patch.
+        if (scope.paths != *last_paths) {
+            last_paths = &scope.paths;
+            last_inside = scope.covers(patch);
+        }
+        bool inside = last_inside;
         if (!inside && !scope.outside) {
             skips.add(rule->id(), "the patch touches none of its paths");
             continue;
