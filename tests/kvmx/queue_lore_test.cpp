@@ -20,21 +20,6 @@ using testsupport::run_kvmx;
 
 namespace {
 
-std::string gzip(std::string const& in)
-{
-    z_stream z{};
-    REQUIRE(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&z, in.size()) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
 // A lore look-alike: /kvm/ answers the cover letter as the match and the
 // whole thread under /kvm/<msgid>/t.mbox.gz; other lists fail on purpose.
 class FakeLore {
@@ -55,10 +40,10 @@ public:
                 res.status = 400;
                 return;
             }
-            res.set_content(gzip(match), "application/gzip");
+            res.set_content(testsupport::gzip(match), "application/gzip");
         });
         m_server.Get("/kvm/tr-v1-0@example.com/t.mbox.gz", [thread](httplib::Request const&, httplib::Response& res) {
-            res.set_content(gzip(thread), "application/gzip");
+            res.set_content(testsupport::gzip(thread), "application/gzip");
         });
         m_server.Post("/error/", [](httplib::Request const&, httplib::Response& res) { res.status = 500; });
         m_server.Post("/slow/", [](httplib::Request const&, httplib::Response& res) {
@@ -66,7 +51,7 @@ public:
             res.set_content("", "application/gzip");
         });
         m_server.Post("/truncated/", [match](httplib::Request const&, httplib::Response& res) {
-            std::string gz = gzip(match);
+            std::string gz = testsupport::gzip(match);
             res.set_content(gz.substr(0, gz.size() / 2), "application/gzip");
         });
         m_server.Post("/plain/", [match](httplib::Request const&, httplib::Response& res) {

@@ -7,27 +7,14 @@
 #include "libreview/queue/ingest.h"
 #include "libreview/queue/range_diff.h"
 
+#include "tests/support/fixtures.h"
+
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
 using namespace review::queue;
 
 namespace {
-
-std::string gz(std::string const& in)
-{
-    z_stream z{};
-    REQUIRE(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&z, in.size()) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
 
 } // namespace
 
@@ -85,16 +72,16 @@ TEST_CASE("Link: URLs name the Message-ID", "[queue]")
 TEST_CASE("strict gunzip: whole, concatenated, truncated, not gzip", "[queue]")
 {
     std::string text = "From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: x\n\nbody\n";
-    CHECK(*gunzip_strict(gz(text), "t", 1 << 20) == text);
-    CHECK(*gunzip_strict(gz(text) + gz(text), "t", 1 << 20) == text + text);
-    std::string cut = gz(text);
+    CHECK(*gunzip_strict(testsupport::gzip(text), "t", 1 << 20) == text);
+    CHECK(*gunzip_strict(testsupport::gzip(text) + testsupport::gzip(text), "t", 1 << 20) == text + text);
+    std::string cut = testsupport::gzip(text);
     auto truncated = gunzip_strict(cut.substr(0, cut.size() - 6), "t.mbox.gz", 1 << 20);
     REQUIRE_FALSE(truncated);
     CHECK(truncated.error().describe() == "t.mbox.gz: truncated gzip data");
     CHECK_FALSE(gunzip_strict(text, "t", 1 << 20));
     CHECK_FALSE(gunzip_strict("", "t", 1 << 20));
     std::string big(3 << 20, 'a');
-    CHECK_FALSE(gunzip_strict(gz(big), "t", 1 << 20));
+    CHECK_FALSE(gunzip_strict(testsupport::gzip(big), "t", 1 << 20));
 }
 
 TEST_CASE("range-diff pairs by content, finds moved, added and dropped patches", "[queue]")

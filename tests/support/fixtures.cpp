@@ -1,5 +1,8 @@
 #include "tests/support/fixtures.h"
 
+#include <catch2/catch.hpp>
+#include <zlib.h>
+
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
@@ -75,6 +78,21 @@ RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path c
     r.out = read_file(out_path);
     r.err = read_file(err_path);
     return r;
+}
+
+std::string gzip(std::string const& in)
+{
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&z, in.size()) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
 }
 
 } // namespace testsupport

@@ -35,6 +35,9 @@ RunResult run_kvmx(std::vector<std::string> const& args, std::filesystem::path c
                    std::filesystem::path const& stdin_file = {});
 
 void write_file(std::filesystem::path const&, std::string const&);
+
+// `in` gzipped, as lore serves t.mbox.gz and POSTed queries.
+std::string gzip(std::string const& in);
 std::string read_file(std::filesystem::path const&);
 
 } // namespace testsupport
