@@ -3,12 +3,13 @@
 #include "libreview/core/text.h"
 #include "libreview/gate/process.h"
 #include "libreview/gate/worktree.h"
-#include "libreview/git/lookup.h"
+#include "libreview/rules/git_lookup.h"
 #include "libreview/mail/mailbox.h"
 #include "libreview/mail/message.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/rules/engine.h"
 #include "libreview/series/subject.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <chrono>
@@ -197,7 +198,7 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
         if (raws.empty())
             raws.push_back(mail::RawMail{file, 1, data});
         for (auto const& raw : raws) {
-            auto patch = mail::mail_to_patch(raw.text, raw.source, raw.line);
+            auto patch = review::source::mail_to_patch(raw.text, raw.source, raw.line);
             if (!patch)
                 return patch.error();
             if (base_commit.empty() && !patch->base_commit.empty())
@@ -442,7 +443,7 @@ Result<GateRun> Runner::run()
     run.shards = m_opts.shards;
     auto [begin, end] = shard_range(m_input.items.size(), m_opts.shard, m_opts.shards);
 
-    std::optional<git::RepositoryLookup> lookup;
+    std::optional<RepositoryLookup> lookup;
     lookup.emplace(m_repo);
     std::error_code ec;
     std::filesystem::create_directories(m_tree.dir(), ec);

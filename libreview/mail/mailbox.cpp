@@ -3,7 +3,6 @@
 #include "libreview/core/text.h"
 #include "libreview/mail/gobject.h"
 #include "libreview/mail/message.h"
-#include "libreview/patch/patch_file.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -117,102 +116,6 @@ Result<std::string> gunzip(std::string_view data, std::string const& name, std::
     if (out.empty() && !data.empty())
         return make_error("corrupt or empty gzip data", name);
     return out;
-}
-
-namespace {
-
-bool is_maildir(fs::path const& dir)
-{
-    std::error_code ec;
-    return fs::is_directory(dir / "cur", ec) || fs::is_directory(dir / "new", ec);
-}
-
-std::vector<std::string> regular_files(fs::path const& dir, bool patches_only)
-{
-    std::vector<std::string> files;
-    std::error_code ec;
-    for (auto const& entry : fs::directory_iterator(dir, ec)) {
-        if (!entry.is_regular_file(ec))
-            continue;
-        std::string name = entry.path().filename().string();
-        if (name.empty() || name[0] == '.')
-            continue;
-        auto ext = entry.path().extension().string();
-        if (patches_only && ext != ".patch" && ext != ".eml" && ext != ".mbox" && ext != ".gz" && ext != ".diff")
-            continue;
-        files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-Result<void> read_one_file(std::string const& file, MailInput& input)
-{
-    std::string data = TRY(read_file_bounded(file, max_mailbox_size));
-    if (data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b)
-        data = TRY(gunzip(data, file));
-    decode_mails(split_mbox(data, file), input);
-    return {};
-}
-
-} // namespace
-
-void decode_mails(std::vector<RawMail> const& raws, MailInput& input)
-{
-    for (auto const& raw : raws) {
-        auto patch = mail_to_patch(raw.text, raw.source, raw.line, &input.problems);
-        if (!patch) {
-            input.problems.push_back(raw.source + ":" + std::to_string(raw.line) + ": mail skipped: " +
-                                     patch.error().message);
-            continue;
-        }
-        if (raw.format_patch)
-            patch->sender_known = false;
-        input.mails.push_back(std::move(*patch));
-    }
-}
-
-bool is_mailbox_path(std::string const& path)
-{
-    std::error_code ec;
-    fs::path p(path);
-    if (fs::is_directory(p, ec))
-        return true;
-    std::string ext = p.extension().string();
-    return ext == ".mbox" || ext == ".gz" || ext == ".mbx" || ext == ".eml" || ext == ".patch" || ext == ".mail";
-}
-
-Result<MailInput> read_mail_input(std::string const& path)
-{
-    MailInput input;
-    std::error_code ec;
-    fs::path p(path);
-    if (!fs::exists(p, ec))
-        return make_error("no such file or directory", path);
-    if (fs::is_directory(p, ec)) {
-        std::vector<std::string> files;
-        if (is_maildir(p)) {
-            for (char const* sub : {"cur", "new"}) {
-                auto more = regular_files(p / sub, false);
-                files.insert(files.end(), more.begin(), more.end());
-            }
-        } else {
-            files = regular_files(p, true);
-        }
-        if (files.empty())
-            return make_error("no mails: expected a Maildir (cur/, new/) or .patch/.eml/.mbox files", path);
-        for (auto const& f : files) {
-            if (input.mails.size() >= max_mails)
-                break;
-            if (auto r = read_one_file(f, input); !r)
-                input.problems.push_back(r.error().describe());
-        }
-        return input;
-    }
-    TRY_VOID(read_one_file(path, input));
-    if (input.mails.empty() && input.problems.empty())
-        input.problems.push_back(path + ": no mails found");
-    return input;
 }
 
 } // namespace review::mail

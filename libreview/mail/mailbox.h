@@ -1,11 +1,9 @@
 #pragma once
-// Mail sources: mbox files (mboxrd and mboxo, gzip-compressed too), Maildir
-// folders (cur/ and new/), single .eml/.patch files and directories of
-// `git format-patch` output. Each yields raw mails with where they came
-// from; message.h decodes them.
+// Mailbox text: mbox files (mboxrd and mboxo, gzip-compressed too) split
+// into raw mails with where they came from; message.h decodes them.
+// Which files to read is source/'s business (source/input.h).
 
 #include "libreview/core/result.h"
-#include "libreview/patch/patch.h"
 
 #include <cstddef>
 #include <string>
@@ -36,21 +34,5 @@ std::vector<RawMail> split_mbox(std::string_view data, std::string const& name);
 
 // Gunzip `data` (gzip magic checked by the caller), refusing output above `limit`.
 Result<std::string> gunzip(std::string_view data, std::string const& name, std::size_t limit = max_mailbox_size);
-
-struct MailInput {
-    std::vector<Patch> mails;          // every mail, patches, cover letters and replies
-    std::vector<std::string> problems; // damaged or skipped mails, "file:line: what"
-};
-
-// True for inputs that are read as mail: mbox files, .gz, Maildir folders,
-// and directories or files of format-patch output.
-bool is_mailbox_path(std::string const& path);
-
-// Read every mail of a file or directory. Mails that cannot be parsed are
-// reported in `problems` and skipped; an unreadable source is an error.
-Result<MailInput> read_mail_input(std::string const& path);
-
-// Decode raw mails into patches, collecting problems.
-void decode_mails(std::vector<RawMail> const&, MailInput&);
 
 } // namespace review::mail

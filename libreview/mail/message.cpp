@@ -2,7 +2,6 @@
 
 #include "libreview/core/text.h"
 #include "libreview/mail/gobject.h"
-#include "libreview/patch/patch_file.h"
 
 #include <algorithm>
 #include <mutex>
@@ -211,7 +210,7 @@ std::vector<std::string> addresses(std::string_view value)
     ensure_gmime();
     std::vector<std::string> out;
     std::string copy(value);
-    InternetAddressList* list = internet_address_list_parse(nullptr, copy.c_str());
+    GObjectPtr<InternetAddressList> list(internet_address_list_parse(nullptr, copy.c_str()));
     if (!list)
         return out;
     auto add_list = [&](auto&& self, InternetAddressList* l, int depth) -> void {
@@ -227,95 +226,8 @@ std::vector<std::string> addresses(std::string_view value)
             }
         }
     };
-    add_list(add_list, list, 0);
-    g_object_unref(list);
+    add_list(add_list, list.get(), 0);
     return out;
-}
-
-std::string header(Patch const& patch, std::string_view name)
-{
-    for (auto const& h : patch.headers)
-        if (text::iequals(h.name, name))
-            return h.value;
-    return {};
-}
-
-namespace {
-
-void shift(int& line, int delta)
-{
-    if (line > 0)
-        line += delta;
-}
-
-void shift_patch_lines(Patch& p, int delta)
-{
-    shift(p.message.title_line, delta);
-    for (auto& l : p.message.body)
-        shift(l.number, delta);
-    for (auto& t : p.message.trailers)
-        shift(t.line, delta);
-    for (auto& l : p.message.trailer_notes)
-        shift(l.number, delta);
-    for (auto& l : p.message.notes)
-        shift(l.number, delta);
-    for (auto& f : p.diff.files) {
-        shift(f.source_line, delta);
-        for (auto& h : f.hunks) {
-            shift(h.source_line, delta);
-            for (auto* lines : {&h.added, &h.removed, &h.context})
-                for (auto& l : *lines)
-                    shift(l.source_line, delta);
-        }
-    }
-}
-
-} // namespace
-
-Result<Patch> mail_to_patch(std::string_view raw, std::string const& name, int first_line,
-                            std::vector<std::string>* problems)
-{
-    DecodedMail mail = TRY(decode_mail(raw, name));
-    return decoded_to_patch(mail, name, first_line, problems);
-}
-
-Result<Patch> decoded_to_patch(DecodedMail const& mail, std::string const& name, int first_line,
-                               std::vector<std::string>* problems)
-{
-    // Rebuild a format-patch text from the decoded mail: headers, each on
-    // one line, then the decoded body, and parse it as such.
-    std::string synth;
-    bool have_subject = false, have_from = false;
-    for (auto const& h : mail.headers) {
-        if (text::iequals(h.name, "Subject"))
-            have_subject = true;
-        if (text::iequals(h.name, "From"))
-            have_from = true;
-        if (text::iequals(h.name, "Subject") || text::iequals(h.name, "From") || text::iequals(h.name, "Date"))
-            synth += h.name + ": " + h.value + "\n";
-    }
-    if (!have_subject && !have_from)
-        return make_error("not a mail: no Subject: or From: header", name, first_line);
-    int synth_headers = static_cast<int>(std::count(synth.begin(), synth.end(), '\n'));
-    synth += "\n";
-    synth += mail.body;
-    Patch patch = TRY(parse_patch_text(synth, name));
-    patch.origin = Origin::Mail;
-    patch.headers = mail.headers;
-    for (auto& h : patch.headers)
-        h.line += first_line - 1;
-    // Map the body's lines to where the raw body starts in the input.
-    int body_delta = (first_line - 1) + mail.body_line - (synth_headers + 2);
-    shift_patch_lines(patch, body_delta);
-    // The title comes from the Subject: header unless an in-body Subject: overrode it.
-    for (auto const& h : patch.headers)
-        if (text::iequals(h.name, "Subject") && patch.message.title_line > 0 &&
-            patch.message.title_line - body_delta <= synth_headers)
-            patch.message.title_line = h.line;
-    if (problems)
-        for (auto const& p : mail.problems)
-            problems->push_back(name + ":" + std::to_string(first_line) + ": " + p);
-    return patch;
 }
 
 } // namespace review::mail

@@ -3,6 +3,7 @@
 // mail. Sources fill what they know; rules ask for what they need and are
 // skipped when it is absent.
 
+#include "libreview/core/header.h"
 #include "libreview/patch/diff.h"
 #include "libreview/patch/message.h"
 
@@ -25,12 +26,6 @@ struct Person {
 
 // "Name <email>", "<email>", "email (Name)" or a bare address.
 Person parse_person(std::string_view);
-
-struct MailHeader {
-    std::string name;
-    std::string value;
-    int line = 0;
-};
 
 struct Patch {
     Origin origin = Origin::Git;

@@ -5,29 +5,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sys/stat.h>
 
 namespace review {
-
-Result<std::string> read_file_bounded(std::string const& path, std::size_t limit)
-{
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        return make_error(std::string("cannot read: ") + std::strerror(errno), path);
-    if (S_ISDIR(st.st_mode))
-        return make_error("is a directory, expected a file", path);
-    if (static_cast<std::uint64_t>(st.st_size) > limit)
-        return make_error("file is larger than the " + std::to_string(limit >> 20) + " MiB limit", path);
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return make_error(std::string("cannot open: ") + std::strerror(errno), path);
-    std::string data;
-    data.resize(static_cast<std::size_t>(st.st_size));
-    in.read(data.data(), static_cast<std::streamsize>(data.size()));
-    data.resize(static_cast<std::size_t>(in.gcount()));
-    return data;
-}
 
 std::vector<MailHeader> parse_headers(std::vector<std::string_view> const& lines, std::size_t& i, int first_line)
 {
@@ -135,18 +114,16 @@ static std::string header_value(std::vector<MailHeader> const& headers, std::str
     return {};
 }
 
-Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
+Result<Patch> build_patch(PatchParts parts)
 {
     Patch patch;
-    patch.origin = Origin::PatchFile;
-    patch.file = name;
-    auto lines = text::split_lines(input);
-    std::size_t i = 0;
-    patch.headers = parse_headers(lines, i, 1);
+    patch.origin = parts.origin;
+    patch.file = std::move(parts.name);
+    patch.headers = std::move(parts.headers);
+    std::string_view const input = parts.body;
+    int const first = parts.body_line;
     int subject_line = 0;
     patch.subject = header_value(patch.headers, "Subject", &subject_line);
-    if (patch.subject.empty() && header_value(patch.headers, "From").empty())
-        return make_error("not a patch: no Subject: or From: header (expected `git format-patch` output)", name, 1);
     std::string from_line = header_value(patch.headers, "From_");
     if (from_line.size() >= 40 && text::is_hex(std::string_view(from_line).substr(0, 40)))
         patch.commit = from_line.substr(0, 40);
@@ -155,8 +132,8 @@ Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
     patch.sender_known = !text::trim_right(from_line).ends_with(" Mon Sep 17 00:00:00 2001");
     if (auto d = parse_mail_date(header_value(patch.headers, "Date")))
         patch.date = *d;
-    if (i < lines.size() && lines[i].empty())
-        ++i;
+    auto lines = text::split_lines(input);
+    std::size_t i = 0;
 
     // In-body "From:"/"Date:"/"Subject:" override the mail headers (sender != author).
     std::size_t probe = i;
@@ -173,7 +150,7 @@ Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
                 patch.date = *d;
         } else {
             patch.subject = value;
-            subject_line = static_cast<int>(probe) + 1;
+            subject_line = first + static_cast<int>(probe);
         }
         ++probe;
         in_body_headers = true;
@@ -195,13 +172,13 @@ Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
             diff_start = k;
             break;
         }
-        body.push_back(Line{std::string(l), static_cast<int>(k) + 1});
+        body.push_back(Line{std::string(l), first + static_cast<int>(k)});
     }
     std::size_t after = diff_start;
     if (diff_start < lines.size()) {
         std::size_t consumed = 0;
         std::size_t offset = static_cast<std::size_t>(lines[diff_start].data() - input.data());
-        patch.diff = parse_diff(input.substr(offset), static_cast<int>(diff_start) + 1, &consumed);
+        patch.diff = parse_diff(input.substr(offset), first + static_cast<int>(diff_start), &consumed);
         patch.diff_known = true;
         after = diff_start + consumed;
     }
@@ -229,6 +206,30 @@ Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
     parse_body(patch.message, std::move(body));
     // The diffstat and base lines belong to the notes; nothing else to do.
     return patch;
+}
+
+Result<Patch> parse_patch_text(std::string_view input, std::string const& name)
+{
+    auto lines = text::split_lines(input);
+    std::size_t i = 0;
+    PatchParts parts;
+    parts.origin = Origin::PatchFile;
+    parts.name = name;
+    parts.headers = parse_headers(lines, i, 1);
+    if (header_value(parts.headers, "Subject").empty() && header_value(parts.headers, "From").empty())
+        return make_error("not a patch: no Subject: or From: header (expected `git format-patch` output)", name, 1);
+    if (i < lines.size() && lines[i].empty())
+        ++i;
+    if (i < lines.size()) {
+        parts.body = input.substr(static_cast<std::size_t>(lines[i].data() - input.data()));
+        parts.body_line = static_cast<int>(i) + 1;
+    }
+    return build_patch(std::move(parts));
+}
+
+std::string header(Patch const& patch, std::string_view name)
+{
+    return header_value(patch.headers, name);
 }
 
 Result<Patch> read_patch_file(std::string const& path)

@@ -5,6 +5,7 @@
 #include "libreview/patch/patch.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/series/subject.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -253,7 +254,7 @@ Result<MailMeta> read_meta(std::string_view raw, std::string const& source, int 
     } else if (pull && !tags.is_patch) {
         m.kind = Kind::Pull;
     } else {
-        auto patch = mail::decoded_to_patch(*decoded, source, line, problems);
+        auto patch = review::source::decoded_to_patch(*decoded, source, line, problems);
         bool has_diff = patch && !patch->diff.files.empty();
         if (tags.is_patch && has_diff) {
             m.kind = Kind::Patch;

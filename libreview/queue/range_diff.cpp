@@ -4,6 +4,7 @@
 #include "libreview/mail/message.h"
 #include "libreview/patch/patch.h"
 #include "libreview/queue/ingest.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -21,7 +22,7 @@ RangePatch range_patch(std::string_view raw, std::string const& name, int index)
     for (auto const& h : decoded->headers)
         if (text::iequals(h.name, "Subject"))
             p.title = strip_subject_tags(h.value);
-    if (auto patch = mail::decoded_to_patch(*decoded, name, 1))
+    if (auto patch = review::source::decoded_to_patch(*decoded, name, 1))
         p.patch_id = patch_id(patch->diff);
     p.lines.push_back(p.title);
     p.lines.push_back("");

@@ -9,8 +9,9 @@
 #include "libreview/rules/engine.h"
 #include "libreview/rules/profile.h"
 #include "libreview/rules/topics.h"
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
 #include "libreview/series/series.h"
+#include "libreview/source/mail.h"
 
 #include <nlohmann/json.hpp>
 
@@ -660,7 +661,7 @@ Result<void> Queue::rebuild(SyncOptions const& opts, SyncReport& report)
                 std::string raw = found ? raw_of.text(0) : std::string();
                 raw_of.reset();
                 // Findings name the mail by its Message-ID: "<id>:LINE" within that mail.
-                auto patch = mail::mail_to_patch(raw, "<" + metas[r].message_id + ">", 1);
+                auto patch = review::source::mail_to_patch(raw, "<" + metas[r].message_id + ">", 1);
                 if (!patch)
                     continue;
                 Posting posting = make_posting(std::move(*patch));

@@ -2,6 +2,7 @@
 
 #include "libreview/core/text.h"
 #include "libreview/mail/message.h"
+#include "libreview/patch/patch_file.h"
 
 #include <algorithm>
 #include <numeric>
@@ -48,13 +49,13 @@ Posting make_posting(Patch patch)
 {
     Posting p;
     p.tags = series::parse_subject(patch.subject);
-    auto ids = mail::message_ids(mail::header(patch, "Message-ID"));
+    auto ids = mail::message_ids(review::header(patch, "Message-ID"));
     if (!ids.empty())
         p.message_id = ids.front();
-    auto irt = mail::message_ids(mail::header(patch, "In-Reply-To"));
+    auto irt = mail::message_ids(review::header(patch, "In-Reply-To"));
     if (!irt.empty())
         p.in_reply_to = irt.front();
-    p.references = mail::message_ids(mail::header(patch, "References"));
+    p.references = mail::message_ids(review::header(patch, "References"));
     std::set<std::string> seen;
     for (auto const& h : patch.headers) {
         if (!text::iequals(h.name, "To") && !text::iequals(h.name, "Cc"))

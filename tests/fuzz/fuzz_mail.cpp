@@ -4,7 +4,8 @@
 
 #include "libreview/mail/mailbox.h"
 #include "libreview/rules/engine.h"
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
+#include "libreview/source/mail.h"
 
 #include <cstdint>
 #include <string>
@@ -17,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         return std::move(created.value());
     }();
     std::string text(reinterpret_cast<char const*>(data), size);
-    review::mail::MailInput input;
-    review::mail::decode_mails(review::mail::split_mbox(text, "fuzz.mbox"), input);
+    review::source::MailInput input;
+    review::source::decode_mails(review::mail::split_mbox(text, "fuzz.mbox"), input);
     if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
         (void)review::mail::gunzip(text, "fuzz.gz", 1u << 20);
     review::Mailbox box = review::assemble(std::move(input.mails));

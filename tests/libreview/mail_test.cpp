@@ -6,6 +6,8 @@
 #include "libreview/mail/mailbox.h"
 #include "libreview/mail/message.h"
 #include "libreview/series/series.h"
+#include "libreview/patch/patch_file.h"
+#include "libreview/source/mail.h"
 #include "tests/support/fixtures.h"
 
 #include <catch2/catch.hpp>
@@ -41,10 +43,10 @@ std::string mbox(std::vector<std::string> const& mails)
     return out;
 }
 
-mail::MailInput decode(std::string const& text)
+review::source::MailInput decode(std::string const& text)
 {
-    mail::MailInput in;
-    mail::decode_mails(mail::split_mbox(text, "test.mbox"), in);
+    review::source::MailInput in;
+    review::source::decode_mails(mail::split_mbox(text, "test.mbox"), in);
     return in;
 }
 
@@ -80,7 +82,7 @@ TEST_CASE("RFC 2047 subjects, folded headers and quoted-printable latin-1 bodies
                       "Signed-off-by: J=F6rg R=F6del <joro@example.org>\n"
                       "---\n" +
                       diff_text;
-    auto patch = mail::mail_to_patch(raw, "qp.eml", 1);
+    auto patch = review::source::mail_to_patch(raw, "qp.eml", 1);
     REQUIRE(patch.has_value());
     CHECK(patch->subject == "[PATCH 1/2] KVM: SVM: Fix the naïve check");
     CHECK(patch->message.title == "KVM: SVM: Fix the naïve check");
@@ -90,7 +92,7 @@ TEST_CASE("RFC 2047 subjects, folded headers and quoted-printable latin-1 bodies
     REQUIRE(patch->message.trailers.size() == 1);
     CHECK(patch->message.trailers[0].value == "Jörg Rödel <joro@example.org>");
     CHECK(patch->diff.files.size() == 1);
-    CHECK(mail::header(*patch, "Message-ID") == "<qp@example.org>");
+    CHECK(review::header(*patch, "Message-ID") == "<qp@example.org>");
     CHECK(patch->message.title_line == 3);
 }
 
@@ -113,7 +115,7 @@ TEST_CASE("base64 bodies and patches attached as a MIME part are decoded", "[mai
                       "\n" + diff_text +
                       "--XYZ--\n";
     std::vector<std::string> problems;
-    auto patch = mail::mail_to_patch(raw, "mp.eml", 1, &problems);
+    auto patch = review::source::mail_to_patch(raw, "mp.eml", 1, &problems);
     REQUIRE(patch.has_value());
     CHECK(problems.empty());
     REQUIRE(!patch->message.body.empty());
@@ -143,14 +145,14 @@ TEST_CASE("gzip mboxes, Maildir folders and format-patch directories are read", 
     testsupport::TempDir tmp;
     std::string box = mbox({simple_mail("[PATCH 1/2] KVM: x86: Add b", "1@x"), simple_mail("[PATCH 2/2] KVM: x86: Add c", "2@x")});
     testsupport::write_file(tmp.path() / "t.mbox.gz", gzip(box));
-    auto gz = mail::read_mail_input((tmp.path() / "t.mbox.gz").string());
+    auto gz = review::source::read_mail_input((tmp.path() / "t.mbox.gz").string());
     REQUIRE(gz.has_value());
     CHECK(gz->mails.size() == 2);
 
     testsupport::write_file(tmp.path() / "md" / "cur" / "1:2,S", simple_mail("[PATCH 1/2] KVM: x86: Add b", "1@x"));
     testsupport::write_file(tmp.path() / "md" / "new" / "2", simple_mail("[PATCH 2/2] KVM: x86: Add c", "2@x"));
     fs::create_directories(tmp.path() / "md" / "tmp");
-    auto md = mail::read_mail_input((tmp.path() / "md").string());
+    auto md = review::source::read_mail_input((tmp.path() / "md").string());
     REQUIRE(md.has_value());
     CHECK(md->mails.size() == 2);
 
@@ -161,7 +163,7 @@ TEST_CASE("gzip mboxes, Maildir folders and format-patch directories are read", 
                             "From 0123456789012345678901234567890123456789 Mon Sep 17 00:00:00 2001\n" +
                                 simple_mail("[PATCH 2/2] KVM: x86: Add c", ""));
     testsupport::write_file(tmp.path() / "fp" / "notes.txt", "not a patch");
-    auto fp = mail::read_mail_input((tmp.path() / "fp").string());
+    auto fp = review::source::read_mail_input((tmp.path() / "fp").string());
     REQUIRE(fp.has_value());
     CHECK(fp->mails.size() == 2);
     Mailbox series = assemble(std::move(fp->mails));
@@ -187,14 +189,14 @@ TEST_CASE("hostile mail gives problems, never a crash", "[mail][bad-input]")
         std::string raw = "From: a@x\nSubject: [PATCH] x\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n\n"
                           "--nothing\n";
         std::vector<std::string> problems;
-        auto p = mail::mail_to_patch(raw, "b.eml", 1, &problems);
+        auto p = review::source::mail_to_patch(raw, "b.eml", 1, &problems);
         CHECK(p.has_value());
     }
     SECTION("a body that lies about its charset")
     {
         std::string raw = "From: a@x\nSubject: [PATCH] x\nContent-Type: text/plain; charset=utf-8\n\nJ\xf6rg\n";
         std::vector<std::string> problems;
-        auto p = mail::mail_to_patch(raw, "c.eml", 1, &problems);
+        auto p = review::source::mail_to_patch(raw, "c.eml", 1, &problems);
         REQUIRE(p.has_value());
         CHECK(!problems.empty());
         CHECK(p->message.body_text().find("J") != std::string::npos);
@@ -203,7 +205,7 @@ TEST_CASE("hostile mail gives problems, never a crash", "[mail][bad-input]")
     {
         std::string raw = "From: a@x\nSubject: [PATCH] x\nContent-Type: text/plain; charset=x-klingon\n\nqapla\n";
         std::vector<std::string> problems;
-        auto p = mail::mail_to_patch(raw, "d.eml", 1, &problems);
+        auto p = review::source::mail_to_patch(raw, "d.eml", 1, &problems);
         REQUIRE(p.has_value());
         CHECK(!problems.empty());
     }

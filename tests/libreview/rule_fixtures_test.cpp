@@ -7,7 +7,7 @@
 // replaced by the 12-character id of the Nth commit.
 
 #include "libreview/core/text.h"
-#include "libreview/git/lookup.h"
+#include "libreview/rules/git_lookup.h"
 #include "tests/support/git_repo.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/rules/engine.h"
@@ -79,7 +79,7 @@ TEST_CASE("every rule fixture gives exactly its expected findings", "[rules][fix
             std::string text = testsupport::read_file(entry.path());
             auto repo_file = fs::path(entry.path()).replace_extension(".repo");
             std::optional<testsupport::GitRepo> repo;
-            std::optional<git::RepositoryLookup> lookup;
+            std::optional<RepositoryLookup> lookup;
             if (fs::exists(repo_file)) {
                 repo.emplace();
                 std::vector<std::string> ids;

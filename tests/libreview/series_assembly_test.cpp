@@ -4,6 +4,7 @@
 #include "libreview/mail/mailbox.h"
 #include "libreview/series/series.h"
 #include "libreview/series/subject.h"
+#include "libreview/source/mail.h"
 #include "tests/support/fixtures.h"
 
 #include <catch2/catch.hpp>
@@ -58,8 +59,8 @@ std::string post(std::string const& subject, std::string const& id, std::string 
 
 Mailbox read(std::string const& text)
 {
-    mail::MailInput in;
-    mail::decode_mails(mail::split_mbox(text, "t.mbox"), in);
+    review::source::MailInput in;
+    review::source::decode_mails(mail::split_mbox(text, "t.mbox"), in);
     REQUIRE(in.problems.empty());
     return assemble(std::move(in.mails));
 }

@@ -5,10 +5,11 @@
 // kvm-x86/next, the "fire" case on a commit the repository lacks.
 
 #include "libreview/core/text.h"
-#include "libreview/git/lookup.h"
+#include "libreview/rules/git_lookup.h"
 #include "libreview/mail/mailbox.h"
 #include "libreview/rules/engine.h"
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
+#include "libreview/source/mail.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/git_repo.h"
 
@@ -64,13 +65,13 @@ TEST_CASE("every series rule fixture gives exactly its expected findings", "[ser
             if (entry.path().extension() != ".mbox")
                 continue;
             INFO("fixture " << entry.path().string());
-            auto input = mail::read_mail_input(entry.path().string());
+            auto input = review::source::read_mail_input(entry.path().string());
             REQUIRE(input.has_value());
             CHECK(input->problems.empty());
             Mailbox box = assemble(std::move(input->mails));
             REQUIRE(box.series.size() == 1);
             std::optional<testsupport::GitRepo> repo;
-            std::optional<git::RepositoryLookup> lookup;
+            std::optional<RepositoryLookup> lookup;
             if (rule == "series.base-branch") {
                 repo.emplace();
                 std::string base = repo->commit("KVM: x86: Base", {{"a.c", "a\n"}});

@@ -3,11 +3,12 @@
 #include "apps/kvmx/commands/commands.h"
 #include "apps/kvmx/commands/profile_option.h"
 #include "apps/kvmx/commands/series_check.h"
-#include "libreview/git/lookup.h"
+#include "libreview/rules/git_lookup.h"
 #include "libreview/git/repository.h"
 #include "libreview/mail/message.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/report/report.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -62,7 +63,7 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
                 open_error = repo.error();
             return;
         }
-        review::git::RepositoryLookup lookup(*repo);
+        review::RepositoryLookup lookup(*repo);
         for (;;) {
         std::size_t begin = next_chunk.fetch_add(1) * chunk;
         if (begin >= ids.size())
@@ -127,11 +128,11 @@ int run_b4_check(CheckOptions const& opts)
     auto engine = load_engine(opts.profile);
     if (!engine)
         return fail(engine.error().describe());
-    auto patch = review::mail::mail_to_patch(raw, "<stdin>", 1);
+    auto patch = review::source::mail_to_patch(raw, "<stdin>", 1);
     if (!patch)
         return fail(patch.error().describe());
     std::optional<review::git::Repository> repo;
-    std::optional<review::git::RepositoryLookup> lookup;
+    std::optional<review::RepositoryLookup> lookup;
     if (auto r = review::git::Repository::open(opts.repo.empty() ? "." : opts.repo)) {
         repo.emplace(std::move(*r));
         lookup.emplace(*repo);
@@ -220,7 +221,7 @@ int run_check(CheckOptions const& opts)
                 std::filesystem::is_directory(path, ec) ? patch_files_in(path) : std::vector<std::string>{input};
             if (files.empty())
                 return fail(input + ": no .patch, .eml, .diff or .mbox files in the directory");
-            std::optional<review::git::RepositoryLookup> lookup;
+            std::optional<review::RepositoryLookup> lookup;
             if (repo)
                 lookup.emplace(*repo);
             for (auto const& file : files) {
@@ -252,7 +253,7 @@ int run_check(CheckOptions const& opts)
     }
     SeriesRun series_run;
     if (!mail_inputs.empty()) {
-        std::optional<review::git::RepositoryLookup> lookup;
+        std::optional<review::RepositoryLookup> lookup;
         if (repo)
             lookup.emplace(*repo);
         if (auto err = check_series_inputs(*engine, mail_inputs, lookup ? &*lookup : nullptr,

@@ -7,7 +7,8 @@
 #include "apps/kvmx/commands/profile_option.h"
 #include "apps/kvmx/commands/series_check.h"
 #include "libreview/mail/mailbox.h"
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -198,7 +199,7 @@ std::vector<review::Patch> same_run(fs::path const& message, review::Posting con
     }
     std::sort(files.begin(), files.end());
     for (auto const& f : files) {
-        auto input = review::mail::read_mail_input(f);
+        auto input = review::source::read_mail_input(f);
         if (!input)
             continue;
         for (auto& m : input->mails) {
@@ -221,7 +222,7 @@ int run_hook(HookOptions const& opts)
     if (!fail_on)
         return fail("--fail-on must be error, warning or info, not '" + opts.fail_on + "'");
     fs::path message = fs::absolute(opts.files.front());
-    auto input = review::mail::read_mail_input(message.string());
+    auto input = review::source::read_mail_input(message.string());
     if (!input)
         return fail(input.error().describe());
     if (input->mails.empty()) {

@@ -8,7 +8,7 @@
 #include "libreview/queue/applied.h"
 #include "libreview/queue/json.h"
 #include "libreview/queue/lore.h"
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
 
 #include <algorithm>
 #include <ctime>

@@ -2,6 +2,7 @@
 
 #include "libreview/mail/mailbox.h"
 #include "libreview/series/subject.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -33,7 +34,7 @@ std::optional<review::Error> check_series_inputs(review::Engine const& engine, s
 {
     std::vector<review::Patch> mails;
     for (auto const& input : inputs) {
-        auto read = review::mail::read_mail_input(input);
+        auto read = review::source::read_mail_input(input);
         if (!read)
             return read.error();
         run.problems.insert(run.problems.end(), read->problems.begin(), read->problems.end());

@@ -5,7 +5,7 @@
 
 #include "libreview/report/report.h"
 #include "libreview/rules/engine.h"
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
 
 #include <optional>
 #include <ostream>

@@ -3,7 +3,7 @@
 // (without the shortlog and diffstat git appends), version tokens, links and
 // what the diff adds to uAPI headers.
 
-#include "libreview/series/context.h"
+#include "libreview/rules/series_context.h"
 
 #include <string>
 #include <string_view>

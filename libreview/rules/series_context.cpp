@@ -1,4 +1,4 @@
-#include "libreview/series/context.h"
+#include "libreview/rules/series_context.h"
 
 namespace review {
 

@@ -1,6 +1,6 @@
-#include "libreview/git/lookup.h"
+#include "libreview/rules/git_lookup.h"
 
-namespace review::git {
+namespace review {
 
 Result<std::optional<CommitRef>> RepositoryLookup::lookup(std::string const& id) const
 {
@@ -10,4 +10,4 @@ Result<std::optional<CommitRef>> RepositoryLookup::lookup(std::string const& id)
     return std::optional<CommitRef>(CommitRef{found->id, found->title});
 }
 
-} // namespace review::git
+} // namespace review

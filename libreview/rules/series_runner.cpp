@@ -1,6 +1,6 @@
-#include "libreview/series/runner.h"
+#include "libreview/rules/series_runner.h"
 
-#include "libreview/series/context.h"
+#include "libreview/rules/series_context.h"
 
 #include <ctime>
 

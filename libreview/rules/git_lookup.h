@@ -4,11 +4,11 @@
 #include "libreview/git/repository.h"
 #include "libreview/rules/repo_lookup.h"
 
-namespace review::git {
+namespace review {
 
 class RepositoryLookup final : public RepoLookup {
 public:
-    explicit RepositoryLookup(Repository const& repo) : m_repo(repo) {}
+    explicit RepositoryLookup(git::Repository const& repo) : m_repo(repo) {}
 
     Result<std::optional<CommitRef>> lookup(std::string const& id) const override;
     bool in_release(std::string const& id) const override { return m_repo.in_release(id); }
@@ -16,7 +16,7 @@ public:
     std::optional<std::string> resolve(std::string const& rev) const override { return m_repo.resolve_commit(rev); }
 
 private:
-    Repository const& m_repo;
+    git::Repository const& m_repo;
 };
 
-} // namespace review::git
+} // namespace review

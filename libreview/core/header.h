@@ -1,0 +1,15 @@
+#pragma once
+// One mail header as the mail layer decodes it and patches carry it: name,
+// unfolded and decoded value, and the input line the header starts on.
+
+#include <string>
+
+namespace review {
+
+struct MailHeader {
+    std::string name;
+    std::string value;
+    int line = 0;
+};
+
+} // namespace review
