@@ -9,6 +9,7 @@
 #include "libreview/patch/patch_file.h"
 #include "libreview/rules/engine.h"
 #include "libreview/series/subject.h"
+#include "libreview/source/input.h"
 #include "libreview/source/mail.h"
 
 #include <algorithm>
@@ -46,21 +47,6 @@ std::string diff_text_of(std::string const& body)
             end = std::min(end, at + 1);
     }
     return body.substr(start, end - start);
-}
-
-std::vector<std::string> series_files(std::filesystem::path const& path)
-{
-    std::error_code ec;
-    if (!std::filesystem::is_directory(path, ec))
-        return {path.string()};
-    std::vector<std::string> files;
-    for (auto const& entry : std::filesystem::directory_iterator(path, ec)) {
-        auto ext = entry.path().extension().string();
-        if (entry.is_regular_file() && (ext == ".patch" || ext == ".eml" || ext == ".mbox" || ext == ".diff"))
-            files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
 }
 
 // The full path of `program` on $PATH, or empty.
@@ -190,28 +176,21 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
     };
     std::vector<Mail> mails;
     std::string base_commit = base;
-    for (auto const& file : series_files(path)) {
-        auto data = TRY(read_file_bounded(file, mail::max_mailbox_size));
-        if (data.size() > 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b)
-            data = TRY(mail::gunzip(data, file));
-        auto raws = mail::split_mbox(data, file);
-        if (raws.empty())
-            raws.push_back(mail::RawMail{file, 1, data});
-        for (auto const& raw : raws) {
-            auto patch = review::source::mail_to_patch(raw.text, raw.source, raw.line);
-            if (!patch)
-                return patch.error();
-            if (base_commit.empty() && !patch->base_commit.empty())
-                base_commit = patch->base_commit;
-            auto decoded = TRY(mail::decode_mail(raw.text, raw.source));
-            std::string diff = diff_text_of(decoded.body);
-            if (diff.empty() || is_cover_letter(*patch))
-                continue; // cover letters and replies carry no change
-            auto tags = series::parse_subject(patch->subject);
-            Mail m{std::move(*patch), std::move(diff), tags.index, tags.version, mails.size()};
-            m.patch.file = raw.source;
-            mails.push_back(std::move(m));
-        }
+    auto raws = TRY(source::read_raw_mails(path));
+    if (!raws.problems.empty())
+        return make_error(raws.problems.front());
+    for (auto const& raw : raws.mails) {
+        auto decoded = TRY(mail::decode_mail(raw.text, raw.source));
+        auto patch = TRY(source::decoded_to_patch(decoded, raw.source, raw.line));
+        if (base_commit.empty() && !patch.base_commit.empty())
+            base_commit = patch.base_commit;
+        std::string diff = diff_text_of(decoded.body);
+        if (diff.empty() || is_cover_letter(patch))
+            continue; // cover letters and replies carry no change
+        auto tags = series::parse_subject(patch.subject);
+        Mail m{std::move(patch), std::move(diff), tags.index, tags.version, mails.size()};
+        m.patch.file = raw.source;
+        mails.push_back(std::move(m));
     }
     if (mails.empty())
         return make_error("no patches in " + path);

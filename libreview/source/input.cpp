@@ -86,7 +86,8 @@ std::vector<std::string> mail_files(std::string const& dir, Kind kind)
             std::string name = entry.path().filename().string();
             if (name.empty() || name[0] == '.')
                 continue;
-            if (any_name || ending_of(name))
+            bool mh = std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (any_name || mh || ending_of(name))
                 here.push_back(entry.path().string());
         }
         std::sort(here.begin(), here.end());

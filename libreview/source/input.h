@@ -38,8 +38,9 @@ Kind classify(std::string const& arg);
 // as one patch rather than as a series).
 bool is_mail(Kind);
 
-// The mail files of a PatchFolder (files with a mail ending, sorted) or a
-// Maildir (cur/ then new/, sorted). Hidden files are skipped.
+// The mail files of a PatchFolder (files with a mail ending, or MH-style
+// numbers, sorted) or a Maildir (cur/ then new/, sorted). Hidden files are
+// skipped.
 std::vector<std::string> mail_files(std::string const& dir, Kind);
 
 } // namespace review::source

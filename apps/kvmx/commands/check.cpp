@@ -8,6 +8,7 @@
 #include "libreview/mail/message.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/report/report.h"
+#include "libreview/source/input.h"
 #include "libreview/source/mail.h"
 
 #include <algorithm>
@@ -88,23 +89,6 @@ std::vector<PatchResult> check_commits(review::Engine const& engine, std::string
     if (open_error)
         results[0].error = std::move(open_error);
     return results;
-}
-
-std::vector<std::string> patch_files_in(std::filesystem::path const& dir)
-{
-    std::vector<std::string> files;
-    for (auto const& entry : std::filesystem::directory_iterator(dir)) {
-        if (!entry.is_regular_file())
-            continue;
-        std::string name = entry.path().filename().string();
-        if (name.empty() || name[0] == '.')
-            continue;
-        auto ext = entry.path().extension().string();
-        if (ext == ".patch" || ext == ".eml" || ext == ".diff" || ext == ".mbox")
-            files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
 }
 
 // b4's external-check protocol: one RFC 822 patch on stdin, a JSON list of
@@ -210,29 +194,25 @@ int run_check(CheckOptions const& opts)
     unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::string> mail_inputs; // read together so versions across files form one history
     for (auto const& input : opts.inputs) {
-        std::error_code ec;
-        std::filesystem::path path(input);
-        if (std::filesystem::exists(path, ec) && is_series_input(input)) {
-            mail_inputs.push_back(input);
+        auto kind = review::source::classify(input);
+        if (kind == review::source::Kind::Url || kind == review::source::Kind::PublicInbox)
+            return fail(input + ": a " + std::string(review::source::kind_name(kind)) +
+                        " is read by `kvmx queue sync`, not by check");
+        if (kind != review::source::Kind::Revision && kind != review::source::Kind::PatchFile) {
+            mail_inputs.push_back(input); // mailboxes and folders: read as series
             continue;
         }
-        if (std::filesystem::exists(path, ec)) {
-            std::vector<std::string> files =
-                std::filesystem::is_directory(path, ec) ? patch_files_in(path) : std::vector<std::string>{input};
-            if (files.empty())
-                return fail(input + ": no .patch, .eml, .diff or .mbox files in the directory");
+        if (kind == review::source::Kind::PatchFile) {
             std::optional<review::RepositoryLookup> lookup;
             if (repo)
                 lookup.emplace(*repo);
-            for (auto const& file : files) {
-                auto patch = review::read_patch_file(file);
-                if (!patch)
-                    return fail(patch.error().describe());
-                set_sender(*patch, sender);
-                if (!review::is_cover_letter(*patch))
-                    ++report.patches;
-                engine->check_patch(*patch, lookup ? &*lookup : nullptr, report.findings, skips);
-            }
+            auto patch = review::read_patch_file(input);
+            if (!patch)
+                return fail(patch.error().describe());
+            set_sender(*patch, sender);
+            if (!review::is_cover_letter(*patch))
+                ++report.patches;
+            engine->check_patch(*patch, lookup ? &*lookup : nullptr, report.findings, skips);
             continue;
         }
         if (auto err = open_repo())

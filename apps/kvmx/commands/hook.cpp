@@ -8,6 +8,7 @@
 #include "apps/kvmx/commands/series_check.h"
 #include "libreview/mail/mailbox.h"
 #include "libreview/rules/series_runner.h"
+#include "libreview/source/input.h"
 #include "libreview/source/mail.h"
 
 #include <algorithm>
@@ -190,14 +191,14 @@ int uninstall(HookOptions const& opts)
 std::vector<review::Patch> same_run(fs::path const& message, review::Posting const& self, std::vector<std::string>& problems)
 {
     std::vector<review::Patch> out;
-    std::error_code ec;
-    std::vector<std::string> files;
-    for (auto const& e : fs::directory_iterator(message.parent_path(), ec)) {
-        std::string ext = e.path().extension().string();
-        if (e.is_regular_file(ec) && (ext == ".patch" || ext == ".eml" || e.path() == message))
-            files.push_back(e.path().string());
+    // The folder's mail files (source/input.h decides which), and the
+    // message itself whatever its name: git send-email's temporary copy.
+    std::vector<std::string> files =
+        review::source::mail_files(message.parent_path().string(), review::source::Kind::PatchFolder);
+    if (std::find(files.begin(), files.end(), message.string()) == files.end()) {
+        files.push_back(message.string());
+        std::sort(files.begin(), files.end());
     }
-    std::sort(files.begin(), files.end());
     for (auto const& f : files) {
         auto input = review::source::read_mail_input(f);
         if (!input)

@@ -9,16 +9,6 @@
 
 namespace kvmx {
 
-bool is_series_input(std::string const& path)
-{
-    std::error_code ec;
-    std::filesystem::path p(path);
-    if (std::filesystem::is_directory(p, ec))
-        return true;
-    std::string ext = p.extension().string();
-    return ext == ".mbox" || ext == ".gz" || ext == ".mbx" || ext == ".eml" || ext == ".mail";
-}
-
 void set_sender(review::Patch& patch, std::optional<review::Person> const& sender)
 {
     if (!sender || patch.sender_known)

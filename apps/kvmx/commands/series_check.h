@@ -14,9 +14,6 @@
 
 namespace kvmx {
 
-// Inputs read as mail rather than as one patch file.
-bool is_series_input(std::string const& path);
-
 struct SeriesRun {
     std::vector<review::SeriesSummary> series;
     std::vector<std::string> problems; // damaged mails, duplicate ids, ...
