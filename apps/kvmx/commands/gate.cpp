@@ -7,7 +7,7 @@
 #include "libreview/gate/process.h"
 #include "libreview/gate/run.h"
 #include "libreview/gate/worktree.h"
-#include "libreview/report/junit.h"
+#include "libreview/gate/junit.h"
 #include "libreview/report/report.h"
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "libreview/report/junit.h"
+#include "libreview/gate/junit.h"
 
 #include "libreview/core/text.h"
 
