@@ -10,12 +10,12 @@
 #include "libreview/report/report.h"
 #include "libreview/source/input.h"
 #include "libreview/source/mail.h"
+#include "libreview/source/revisions.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <mutex>
 #include <thread>
 
 namespace kvmx {
@@ -37,57 +37,21 @@ struct PatchResult {
     bool merge = false;
     std::vector<review::Finding> findings;
     review::SkipLog skips;
-    std::optional<review::Error> error;
 };
 
-// Check commits with one repository handle per thread (libgit2 handles are
-// not shared); results land in per-commit slots so output order is stable.
-std::vector<PatchResult> check_commits(review::Engine const& engine, std::string const& repo_path,
-                                       std::vector<std::string> const& ids, unsigned jobs)
+// Check commits as source::read_commits() reads them; results land in
+// per-commit slots so output order is stable whatever the threads do.
+review::Result<std::vector<PatchResult>> check_commits(review::Engine const& engine, std::string const& repo_path,
+                                                       std::vector<std::string> const& ids, unsigned jobs)
 {
     std::vector<PatchResult> results(ids.size());
     auto const depth = engine.needs_hunks() ? review::git::DiffDepth::Hunks : review::git::DiffDepth::Paths;
-    unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(ids.size())));
-    // Contiguous chunks, not interleaved commits: neighbouring commits share
-    // most blobs, and each thread's object cache then serves them.
-    std::size_t const chunk = std::max<std::size_t>(16, ids.size() / (threads * 8) + 1);
-    std::atomic<std::size_t> next_chunk{0};
-    // Every worker opens its own handle, so several can fail at once: the
-    // first failure is kept here and lands in results[0] after the join.
-    std::mutex open_error_lock;
-    std::optional<review::Error> open_error;
-    auto worker = [&] {
-        auto repo = review::git::Repository::open(repo_path);
-        if (!repo) {
-            std::lock_guard g(open_error_lock);
-            if (!open_error)
-                open_error = repo.error();
-            return;
-        }
-        review::RepositoryLookup lookup(*repo);
-        for (;;) {
-        std::size_t begin = next_chunk.fetch_add(1) * chunk;
-        if (begin >= ids.size())
-            break;
-        for (std::size_t i = begin; i < std::min(begin + chunk, ids.size()); ++i) {
-            auto patch = repo->read_patch(ids[i], depth);
-            if (!patch) {
-                results[i].error = patch.error();
-                continue;
-            }
-            results[i].merge = patch->is_merge; // merges are skipped, as git log --no-merges does
-            engine.check_patch(*patch, &lookup, results[i].findings, results[i].skips);
-        }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (open_error)
-        results[0].error = std::move(open_error);
+    TRY_VOID(review::source::read_commits(
+        repo_path, ids, depth, jobs, [&](std::size_t i, review::Patch& patch, review::git::Repository const& repo) {
+            review::RepositoryLookup lookup(repo);
+            results[i].merge = patch.is_merge; // merges are skipped, as git log --no-merges does
+            engine.check_patch(patch, &lookup, results[i].findings, results[i].skips);
+        }));
     return results;
 }
 
@@ -221,9 +185,9 @@ int run_check(CheckOptions const& opts)
         if (!ids)
             return fail(ids.error().describe());
         auto results = check_commits(*engine, repo->path(), *ids, jobs);
-        for (auto& r : results) {
-            if (r.error)
-                return fail(r.error->describe());
+        if (!results)
+            return fail(results.error().describe());
+        for (auto& r : *results) {
             if (!r.merge)
                 ++report.patches;
             report.findings.insert(report.findings.end(), std::make_move_iterator(r.findings.begin()),
