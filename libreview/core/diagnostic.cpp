@@ -1,6 +1,6 @@
 #include "libreview/core/diagnostic.h"
 
-namespace review {
+namespace review::core {
 
 std::string_view severity_name(Severity severity)
 {
@@ -40,4 +40,4 @@ std::string Location::describe() const
     return out;
 }
 
-} // namespace review
+} // namespace review::core

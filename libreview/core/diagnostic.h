@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace review {
+namespace review::core {
 
 enum class Severity { Info = 0, Warning = 1, Error = 2 };
 
@@ -39,4 +39,8 @@ struct Skipped {
     std::string reason;
 };
 
-} // namespace review
+} // namespace review::core
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

@@ -1,6 +1,6 @@
 #include "libreview/core/embedded_file.h"
 
-namespace review {
+namespace review::core {
 
 std::vector<std::string> embedded_file_names(std::span<EmbeddedFile const> files)
 {
@@ -19,4 +19,4 @@ char const* embedded_file_text(std::span<EmbeddedFile const> files, std::string 
     return nullptr;
 }
 
-} // namespace review
+} // namespace review::core

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace review {
+namespace review::core {
 
 struct EmbeddedFile {
     char const* name; // the file name without its directory and extension
@@ -20,4 +20,8 @@ std::vector<std::string> embedded_file_names(std::span<EmbeddedFile const> files
 // The text of the file called `name`, or nullptr.
 char const* embedded_file_text(std::span<EmbeddedFile const> files, std::string const& name);
 
-} // namespace review
+} // namespace review::core
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

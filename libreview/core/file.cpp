@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sys/stat.h>
 
-namespace review {
+namespace review::core {
 
 Result<std::string> read_file_bounded(std::string const& path, std::size_t limit)
 {
@@ -27,4 +27,4 @@ Result<std::string> read_file_bounded(std::string const& path, std::size_t limit
     return data;
 }
 
-} // namespace review
+} // namespace review::core

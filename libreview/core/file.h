@@ -7,9 +7,13 @@
 #include <cstddef>
 #include <string>
 
-namespace review {
+namespace review::core {
 
 // Read a whole file, refusing anything above `limit` bytes and directories.
 Result<std::string> read_file_bounded(std::string const& path, std::size_t limit);
 
-} // namespace review
+} // namespace review::core
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace review {
+namespace review::core {
 
 struct MailHeader {
     std::string name;
@@ -12,4 +12,8 @@ struct MailHeader {
     int line = 0;
 };
 
-} // namespace review
+} // namespace review::core
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

@@ -1,6 +1,6 @@
 #include "libreview/core/result.h"
 
-namespace review {
+namespace review::core {
 
 std::string Error::describe() const
 {
@@ -20,4 +20,4 @@ Error make_error(std::string message, std::string file, int line)
     return Error{std::move(message), std::move(file), line};
 }
 
-} // namespace review
+} // namespace review::core

@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-namespace review {
+namespace review::core {
 
 struct Error {
     std::string message;
@@ -60,7 +60,7 @@ private:
     bool m_failed = false;
 };
 
-} // namespace review
+} // namespace review::core
 
 // Propagate an error out of the enclosing function returning a Result.
 #define TRY(expr)                                        \
@@ -77,3 +77,7 @@ private:
         if (!_try_result.has_value())                    \
             return std::move(_try_result).error();       \
     } while (0)
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

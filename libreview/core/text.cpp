@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace review::text {
+namespace review::core::text {
 
 std::vector<std::string_view> split_lines(std::string_view input)
 {
@@ -204,4 +204,4 @@ std::optional<std::string> did_you_mean(std::string_view name, std::vector<std::
     return best;
 }
 
-} // namespace review::text
+} // namespace review::core::text

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace review::text {
+namespace review::core::text {
 
 // Lines without their terminators; "\r\n" and "\n" both end a line.
 std::vector<std::string_view> split_lines(std::string_view);
@@ -43,4 +43,8 @@ std::size_t edit_distance(std::string_view, std::string_view);
 // The candidate closest to `name`, if close enough to be a likely typo.
 std::optional<std::string> did_you_mean(std::string_view name, std::vector<std::string> const& candidates);
 
-} // namespace review::text
+} // namespace review::core::text
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace review::yaml {
+namespace review::core::yaml {
 
 int line_of(YAML::Node const& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
 
@@ -57,4 +57,4 @@ Result<void> check_keys(std::string const& file, YAML::Node const& map, std::vec
     return {};
 }
 
-} // namespace review::yaml
+} // namespace review::core::yaml

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace review::yaml {
+namespace review::core::yaml {
 
 // The node's 1-based line, or 0 when yaml-cpp does not know it.
 int line_of(YAML::Node const& node);
@@ -34,4 +34,8 @@ Result<std::vector<std::string>> string_list(std::string const& file, YAML::Node
 Result<void> check_keys(std::string const& file, YAML::Node const& map, std::vector<std::string> const& keys,
                         char const* what);
 
-} // namespace review::yaml
+} // namespace review::core::yaml
+
+namespace review {
+using namespace core; // core names are used by every layer
+}

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <set>
 
-namespace review {
+namespace review::patch {
 
 std::vector<std::string> Diff::paths() const
 {
@@ -275,4 +275,4 @@ std::vector<std::string> functions_in_diff(Diff const& diff)
     return out;
 }
 
-} // namespace review
+} // namespace review::patch

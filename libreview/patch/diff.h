@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace review {
+namespace review::patch {
 
 struct DiffLine {
     std::string text; // without the leading '+', '-' or ' '
@@ -64,4 +64,8 @@ Diff parse_diff(std::string_view text, int first_line = 1, std::size_t* consumed
 // a function-like macro ("#define name(x) ...") is.
 std::vector<std::string> functions_in_diff(Diff const&);
 
-} // namespace review
+} // namespace review::patch
+
+namespace review {
+using namespace patch; // the patch model is used by every layer above it
+}

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-namespace review {
+namespace review::patch {
 
 bool Trailer::is(std::string_view name) const { return text::iequals(key, name); }
 
@@ -363,4 +363,4 @@ std::string strip_subject_tags(std::string_view subject, std::string* tags)
     return std::string(s);
 }
 
-} // namespace review
+} // namespace review::patch

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace review {
+namespace review::patch {
 
 struct Line {
     std::string text;
@@ -55,4 +55,8 @@ std::string strip_subject_tags(std::string_view subject, std::string* tags = nul
 // A "Key: value" trailer line: key of letters, digits and '-', no spaces.
 bool looks_like_trailer(std::string_view line);
 
-} // namespace review
+} // namespace review::patch
+
+namespace review {
+using namespace patch; // the patch model is used by every layer above it
+}

@@ -2,7 +2,7 @@
 
 #include "libreview/core/text.h"
 
-namespace review {
+namespace review::patch {
 
 std::string Person::describe() const
 {
@@ -49,4 +49,4 @@ std::string Patch::display_name() const
     return "<input>";
 }
 
-} // namespace review
+} // namespace review::patch

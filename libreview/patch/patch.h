@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace review {
+namespace review::patch {
 
 enum class Origin { Git, PatchFile, Mail };
 
@@ -52,4 +52,8 @@ struct Patch {
     std::string display_name() const;
 };
 
-} // namespace review
+} // namespace review::patch
+
+namespace review {
+using namespace patch; // the patch model is used by every layer above it
+}

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cstring>
 
-namespace review {
+namespace review::patch {
 
 std::vector<MailHeader> parse_headers(std::vector<std::string_view> const& lines, std::size_t& i, int first_line)
 {
@@ -238,4 +238,4 @@ Result<Patch> read_patch_file(std::string const& path)
     return parse_patch_text(data, path);
 }
 
-} // namespace review
+} // namespace review::patch

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace review {
+namespace review::patch {
 
 inline constexpr std::size_t max_patch_file_size = 64u << 20;
 
@@ -43,4 +43,8 @@ std::optional<std::int64_t> parse_mail_date(std::string_view);
 // Unfold headers: returns name/value pairs with the line each starts on.
 std::vector<MailHeader> parse_headers(std::vector<std::string_view> const& lines, std::size_t& index, int first_line);
 
-} // namespace review
+} // namespace review::patch
+
+namespace review {
+using namespace patch; // the patch model is used by every layer above it
+}

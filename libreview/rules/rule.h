@@ -17,7 +17,9 @@
 
 namespace review {
 
+namespace series {
 struct Series; // series/series.h
+}
 
 enum class Scope { Patch, Series };
 

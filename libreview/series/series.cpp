@@ -9,7 +9,7 @@
 #include <set>
 #include <unordered_map>
 
-namespace review {
+namespace review::series {
 
 bool Series::has_mail_headers() const
 {
@@ -301,4 +301,4 @@ Mailbox assemble(std::vector<Patch> mails)
     return box;
 }
 
-} // namespace review
+} // namespace review::series

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace review {
+namespace review::series {
 
 // One mail of a series with what threading and the rules need from it.
 struct Posting {
@@ -66,4 +66,8 @@ Mailbox assemble(std::vector<Patch> mails);
 // "a@x, b@y": a short list for messages.
 std::string join(std::vector<std::string> const&, std::string_view sep = ", ");
 
-} // namespace review
+} // namespace review::series
+
+namespace review {
+using namespace series; // series are used by every layer above them
+}
