@@ -1,6 +1,7 @@
 #include "libreview/gate/run.h"
 
 #include "libreview/core/text.h"
+#include "libreview/report/finding_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -321,35 +322,6 @@ Result<GateRun> merge(std::vector<GateRun> const& shards)
 
 namespace {
 
-nlohmann::json finding_json(Finding const& f)
-{
-    nlohmann::json j = {{"rule", f.rule},
-                        {"severity", std::string(severity_name(f.severity))},
-                        {"message", f.message},
-                        {"commit", f.location.commit},
-                        {"file", f.location.file},
-                        {"line", f.location.line},
-                        {"subject", f.location.subject}};
-    if (f.fix)
-        j["fix"] = *f.fix;
-    return j;
-}
-
-Finding finding_from(nlohmann::json const& j)
-{
-    Finding f;
-    f.rule = j.value("rule", "");
-    f.severity = parse_severity(j.value("severity", "warning")).value_or(Severity::Warning);
-    f.message = j.value("message", "");
-    f.location.commit = j.value("commit", "");
-    f.location.file = j.value("file", "");
-    f.location.line = j.value("line", 0);
-    f.location.subject = j.value("subject", "");
-    if (j.contains("fix"))
-        f.fix = j["fix"].get<std::string>();
-    return f;
-}
-
 nlohmann::json step_json(StepResult const& s)
 {
     nlohmann::json j = {{"kind", s.kind},        {"name", s.name},     {"config", s.config},
@@ -402,7 +374,7 @@ nlohmann::json to_json(GateRun const& run)
             steps.push_back(step_json(s));
         nlohmann::json checks = nlohmann::json::array();
         for (auto const& f : c.checks)
-            checks.push_back(finding_json(f));
+            checks.push_back(finding_to_json(f));
         commits.push_back({{"index", c.index},
                            {"commit", c.commit},
                            {"title", c.title},
@@ -416,7 +388,7 @@ nlohmann::json to_json(GateRun const& run)
         baseline.push_back(step_json(s));
     nlohmann::json findings = nlohmann::json::array();
     for (auto const& f : classify(run))
-        findings.push_back(finding_json(f));
+        findings.push_back(finding_to_json(f));
     nlohmann::json first = nlohmann::json::object();
     for (auto const& [config, index] : first_failures(run)) {
         for (auto const& c : run.commits)
@@ -560,7 +532,7 @@ Result<GateRun> from_json(nlohmann::json const& j, std::string const& name)
             cr.source = c.value("source", "");
             cr.adds_tests = c.value("adds_tests", false);
             for (auto const& f : c.at("checks"))
-                cr.checks.push_back(finding_from(f));
+                cr.checks.push_back(TRY(finding_from_json(f, name)));
             for (auto const& s : c.at("steps"))
                 cr.steps.push_back(TRY(step_from(s, name)));
             run.commits.push_back(std::move(cr));

@@ -2,7 +2,7 @@
 // merging, the JSON round trip and JUnit XML read back by a JUnit consumer.
 
 #include "libreview/gate/run.h"
-#include "libreview/report/junit.h"
+#include "libreview/gate/junit.h"
 #include "tests/support/fixtures.h"
 
 #include <catch2/catch.hpp>

@@ -266,8 +266,6 @@ int run_check(CheckOptions const& opts)
         review::write_json(report, std::cout);
     else if (opts.format == "sarif")
         review::write_sarif(report, review::builtin_registry(), std::cout);
-    else if (!mail_inputs.empty())
-        write_series_text(report, series_run, std::cout);
     else
         review::write_text(report, std::cout);
     std::cout.flush();
