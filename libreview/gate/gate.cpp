@@ -1,9 +1,11 @@
 #include "libreview/gate/gate.h"
 
+#include "libreview/core/file_descriptor.h"
 #include "libreview/core/text.h"
 #include "libreview/gate/process.h"
 #include "libreview/gate/worktree.h"
 #include "libreview/git/lookup.h"
+#include "libreview/git/tree.h"
 #include "libreview/mail/mailbox.h"
 #include "libreview/mail/message.h"
 #include "libreview/patch/patch_file.h"
@@ -163,14 +165,14 @@ Result<GateInput> read_range(git::Repository const& repo, std::string const& spe
     auto ids = TRY(repo.resolve(spec));
     if (ids.empty())
         return make_error("'" + spec + "' names no commits (merges are skipped)");
-    input.base_commit = TRY(first_parent(repo, ids.front()));
+    input.base_commit = TRY(git::first_parent(repo, ids.front()));
     if (!input.base_commit.empty())
-        input.base_tree = TRY(tree_of_commit(repo, input.base_commit));
+        input.base_tree = TRY(git::tree_of_commit(repo, input.base_commit));
     for (auto const& id : ids) {
         GateItem item;
         item.patch = TRY(repo.read_patch(id));
         item.commit = id;
-        item.tree = TRY(tree_of_commit(repo, id));
+        item.tree = TRY(git::tree_of_commit(repo, id));
         input.items.push_back(std::move(item));
     }
     return input;
@@ -227,7 +229,7 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
         return make_error("base commit " + base_commit + " is not in " + repo.path() +
                           "; fetch it or give another with --base");
     input.base_commit = *resolved;
-    input.base_tree = TRY(tree_of_commit(repo, *resolved));
+    input.base_tree = TRY(git::tree_of_commit(repo, *resolved));
     std::map<std::string, std::size_t> per_file;
     for (auto const& m : mails)
         ++per_file[m.patch.file];
@@ -235,7 +237,7 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
     for (std::size_t i = 0; i < mails.size(); ++i) {
         auto& m = mails[i];
         std::string label = m.patch.file + " (patch " + std::to_string(i + 1) + "/" + std::to_string(mails.size()) + ")";
-        tree = TRY(apply_to_tree(repo, tree, m.diff, label));
+        tree = TRY(git::apply_to_tree(repo, tree, m.diff, label));
         GateItem item;
         item.source = m.patch.file;
         if (per_file[m.patch.file] > 1) // one mbox holds several patches: tell them apart by line
@@ -461,7 +463,7 @@ Result<GateRun> Runner::run()
         c.title = item.patch.message.title;
         c.source = item.source;
         std::string parent_tree = i == 0 ? m_input.base_tree : m_input.items[i - 1].tree;
-        auto paths = TRY(changed_paths(m_repo, parent_tree, item.tree));
+        auto paths = TRY(git::changed_paths(m_repo, parent_tree, item.tree));
         c.adds_tests = std::any_of(paths.begin(), paths.end(), [&](std::string const& p) {
             return path_matches(p, m_opts.config.test_paths);
         });
@@ -592,17 +594,13 @@ Result<GateRun> run_gate(git::Repository const& repo, GateInput const& input, Ga
         if (ec)
             return make_error(opts.work_dir.string() + ": " + ec.message());
         auto lock_path = opts.work_dir / "kvmx-gate.lock";
-        int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return make_error(lock_path.string() + ": " + std::strerror(errno));
-        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd);
+        // Held until the lock file's descriptor closes, at return.
+        auto lock = TRY(FileDescriptor::open(lock_path.string(), O_RDWR | O_CREAT));
+        if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+            if (errno != EWOULDBLOCK)
+                return make_error(lock_path.string() + ": flock: " + std::strerror(errno));
             return make_error(opts.work_dir.string() + ": in use by another kvmx gate (" + lock_path.string() + ")");
         }
-        struct Unlock {
-            int fd;
-            ~Unlock() { ::close(fd); }
-        } unlock{fd};
         Runner runner(repo, input, opts, std::filesystem::absolute(opts.work_dir));
         TRY_VOID(runner.load_kept_tree());
         return runner.run();
