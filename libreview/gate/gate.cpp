@@ -173,6 +173,8 @@ Result<GateInput> read_range(git::Repository const& repo, std::string const& spe
         item.patch = TRY(repo.read_patch(id));
         item.commit = id;
         item.tree = TRY(git::tree_of_commit(repo, id));
+        if (auto parent = TRY(git::first_parent(repo, id)); !parent.empty())
+            item.parent_tree = TRY(git::tree_of_commit(repo, parent));
         input.items.push_back(std::move(item));
     }
     return input;
@@ -237,8 +239,9 @@ Result<GateInput> read_series(git::Repository const& repo, std::string const& pa
     for (std::size_t i = 0; i < mails.size(); ++i) {
         auto& m = mails[i];
         std::string label = m.patch.file + " (patch " + std::to_string(i + 1) + "/" + std::to_string(mails.size()) + ")";
-        tree = TRY(git::apply_to_tree(repo, tree, m.diff, label));
         GateItem item;
+        item.parent_tree = tree;
+        tree = TRY(git::apply_to_tree(repo, tree, m.diff, label));
         item.source = m.patch.file;
         if (per_file[m.patch.file] > 1) // one mbox holds several patches: tell them apart by line
             item.source += ":" + std::to_string(m.patch.message.title_line);
@@ -462,8 +465,7 @@ Result<GateRun> Runner::run()
         c.commit = item.commit.empty() ? item.tree : item.commit;
         c.title = item.patch.message.title;
         c.source = item.source;
-        std::string parent_tree = i == 0 ? m_input.base_tree : m_input.items[i - 1].tree;
-        auto paths = TRY(git::changed_paths(m_repo, parent_tree, item.tree));
+        auto paths = TRY(git::changed_paths(m_repo, item.parent_tree, item.tree));
         c.adds_tests = std::any_of(paths.begin(), paths.end(), [&](std::string const& p) {
             return path_matches(p, m_opts.config.test_paths);
         });

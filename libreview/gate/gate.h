@@ -24,6 +24,7 @@ struct GateItem {
     Patch patch;        // for the message checks
     std::string commit; // commit id (range input), empty for an applied patch
     std::string tree;   // the tree to build
+    std::string parent_tree; // the tree it changes (its first parent's; empty: the empty tree)
     std::string source; // the patch file (series input)
 };
 
@@ -35,7 +36,9 @@ struct GateInput {
 };
 
 // Commits of a revision range ("A..B", or one revision: that commit), oldest
-// first, merges skipped; the base is the first commit's first parent.
+// first, merges skipped (never checked, built or tested; each commit's
+// changed paths are against its own first parent); the base is the first
+// gated commit's first parent.
 Result<GateInput> read_range(git::Repository const&, std::string const& spec);
 
 // A series from an mbox, a patch file or a directory of format-patch output,
