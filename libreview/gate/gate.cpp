@@ -1,29 +1,23 @@
 #include "libreview/gate/gate.h"
 
-#include "libreview/core/text.h"
+#include "libreview/core/file_descriptor.h"
+#include "libreview/gate/host.h"
 #include "libreview/gate/process.h"
 #include "libreview/gate/worktree.h"
 #include "libreview/rules/git_lookup.h"
-#include "libreview/mail/mailbox.h"
-#include "libreview/mail/message.h"
-#include "libreview/patch/patch_file.h"
+#include "libreview/git/tree.h"
 #include "libreview/rules/engine.h"
-#include "libreview/series/subject.h"
-#include "libreview/source/input.h"
-#include "libreview/source/mail.h"
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
-#include <fstream>
-#include <map>
-#include <set>
-#include <sstream>
-#include <tuple>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <sys/file.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace review::gate {
@@ -31,201 +25,7 @@ namespace {
 
 std::string short_id(std::string const& id) { return id.substr(0, 12); }
 
-// The unified diff of a decoded mail body: from the first "diff --git" line
-// to the signature ("-- ") or the format-patch --base trailer.
-std::string diff_text_of(std::string const& body)
-{
-    std::size_t start = body.starts_with("diff --git ") ? 0 : body.find("\ndiff --git ");
-    if (start == std::string::npos)
-        return {};
-    if (start != 0)
-        ++start;
-    std::size_t end = body.size();
-    for (std::string_view stop : {"\n-- \n", "\nbase-commit: ", "\nprerequisite-patch-id: "}) {
-        auto at = body.find(stop, start);
-        if (at != std::string::npos)
-            end = std::min(end, at + 1);
-    }
-    return body.substr(start, end - start);
-}
-
-// The full path of `program` on $PATH, or empty.
-std::string find_program(std::string const& program)
-{
-    char const* path = std::getenv("PATH");
-    std::string_view rest = path ? path : "/usr/bin:/bin";
-    while (!rest.empty()) {
-        auto colon = rest.find(':');
-        std::string dir(rest.substr(0, colon));
-        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-        if (dir.empty())
-            continue;
-        std::string candidate = dir + "/" + program;
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-    }
-    return {};
-}
-
-// Counts ccache's stats log (CCACHE_STATSLOG): one "# <input>" line per
-// invocation followed by its counters. Compiler probes on /dev/null or stdin
-// (kbuild's cc-option and friends, run by every make) are left out, so the
-// figures are about compiling source files.
-std::pair<long, long> ccache_counts(std::filesystem::path const& stats_log)
-{
-    std::ifstream in(stats_log);
-    long hits = 0, misses = 0;
-    bool probe = false;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.starts_with("# ")) {
-            probe = line == "# /dev/null" || line == "# -";
-            continue;
-        }
-        if (probe)
-            continue;
-        if (line == "direct_cache_hit" || line == "preprocessed_cache_hit")
-            ++hits;
-        else if (line == "cache_miss")
-            ++misses;
-    }
-    return {hits, misses};
-}
-
-// Bytes on disk under a directory (regular files, symlinks not followed).
-std::uintmax_t disk_usage(std::filesystem::path const& dir)
-{
-    std::uintmax_t total = 0;
-    std::error_code ec;
-    for (auto it = std::filesystem::recursive_directory_iterator(
-             dir, std::filesystem::directory_options::skip_permission_denied, ec);
-         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        std::error_code e2;
-        if (it->is_regular_file(e2) && !it->is_symlink(e2))
-            total += it->file_size(e2);
-    }
-    return total;
-}
-
-std::string mib(std::uintmax_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return buf;
-}
-
-// A failed step whose log says the machine, not the commit, failed: the disk
-// filled up or the build was killed (the OOM killer, or by hand). Empty when
-// the failure is an ordinary one.
-std::string infrastructure_failure(std::filesystem::path const& log, int status)
-{
-    std::ifstream in(log);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.find("No space left on device") != std::string::npos)
-            return "the disk is full (No space left on device)";
-        if (line.find("Killed signal terminated program") != std::string::npos ||
-            line.find("Error 137") != std::string::npos || text::trim(line).ends_with("] Killed"))
-            return "a build process was killed (signal 9: out of memory or killed by hand)";
-    }
-    if (status == 128 + SIGKILL)
-        return "the command was killed (signal 9: out of memory or killed by hand)";
-    return {};
-}
-
-std::string safe_name(std::string const& s)
-{
-    std::string out;
-    for (char c : s)
-        out += (text::is_alpha(c) || text::is_digit(c) || c == '-' || c == '_' || c == '.') ? c : '_';
-    return out;
-}
-
 } // namespace
-
-Result<GateInput> read_range(git::Repository const& repo, std::string const& spec)
-{
-    GateInput input;
-    input.description = spec;
-    auto ids = TRY(repo.resolve(spec));
-    if (ids.empty())
-        return make_error("'" + spec + "' names no commits (merges are skipped)");
-    input.base_commit = TRY(first_parent(repo, ids.front()));
-    if (!input.base_commit.empty())
-        input.base_tree = TRY(tree_of_commit(repo, input.base_commit));
-    for (auto const& id : ids) {
-        GateItem item;
-        item.patch = TRY(repo.read_patch(id));
-        item.commit = id;
-        item.tree = TRY(tree_of_commit(repo, id));
-        input.items.push_back(std::move(item));
-    }
-    return input;
-}
-
-Result<GateInput> read_series(git::Repository const& repo, std::string const& path, std::string const& base)
-{
-    GateInput input;
-    input.description = path;
-    struct Mail {
-        Patch patch;
-        std::string diff;
-        int index = 0;
-        int version = 1;
-        std::size_t order = 0;
-    };
-    std::vector<Mail> mails;
-    std::string base_commit = base;
-    auto raws = TRY(source::read_raw_mails(path));
-    if (!raws.problems.empty())
-        return make_error(raws.problems.front());
-    for (auto const& raw : raws.mails) {
-        auto decoded = TRY(mail::decode_mail(raw.text, raw.source));
-        auto patch = TRY(source::decoded_to_patch(decoded, raw.source, raw.line));
-        if (base_commit.empty() && !patch.base_commit.empty())
-            base_commit = patch.base_commit;
-        std::string diff = diff_text_of(decoded.body);
-        if (diff.empty() || is_cover_letter(patch))
-            continue; // cover letters and replies carry no change
-        auto tags = series::parse_subject(patch.subject);
-        Mail m{std::move(patch), std::move(diff), tags.index, tags.version, mails.size()};
-        m.patch.file = raw.source;
-        mails.push_back(std::move(m));
-    }
-    if (mails.empty())
-        return make_error("no patches in " + path);
-    // An mbox holding several versions of the series: gate the latest.
-    int latest = 0;
-    for (auto const& m : mails)
-        latest = std::max(latest, m.version);
-    std::erase_if(mails, [&](Mail const& m) { return m.version != latest; });
-    std::stable_sort(mails.begin(), mails.end(), [](Mail const& a, Mail const& b) { return a.index < b.index; });
-    if (base_commit.empty())
-        return make_error(path + ": no base-commit: line; give the base with --base (format-patch --base adds it)");
-    auto resolved = repo.resolve_commit(base_commit);
-    if (!resolved)
-        return make_error("base commit " + base_commit + " is not in " + repo.path() +
-                          "; fetch it or give another with --base");
-    input.base_commit = *resolved;
-    input.base_tree = TRY(tree_of_commit(repo, *resolved));
-    std::map<std::string, std::size_t> per_file;
-    for (auto const& m : mails)
-        ++per_file[m.patch.file];
-    std::string tree = input.base_tree;
-    for (std::size_t i = 0; i < mails.size(); ++i) {
-        auto& m = mails[i];
-        std::string label = m.patch.file + " (patch " + std::to_string(i + 1) + "/" + std::to_string(mails.size()) + ")";
-        tree = TRY(apply_to_tree(repo, tree, m.diff, label));
-        GateItem item;
-        item.source = m.patch.file;
-        if (per_file[m.patch.file] > 1) // one mbox holds several patches: tell them apart by line
-            item.source += ":" + std::to_string(m.patch.message.title_line);
-        item.tree = tree;
-        item.patch = std::move(m.patch);
-        input.items.push_back(std::move(item));
-    }
-    return input;
-}
 
 namespace {
 
@@ -440,8 +240,7 @@ Result<GateRun> Runner::run()
         c.commit = item.commit.empty() ? item.tree : item.commit;
         c.title = item.patch.message.title;
         c.source = item.source;
-        std::string parent_tree = i == 0 ? m_input.base_tree : m_input.items[i - 1].tree;
-        auto paths = TRY(changed_paths(m_repo, parent_tree, item.tree));
+        auto paths = TRY(git::changed_paths(m_repo, item.parent_tree, item.tree));
         c.adds_tests = std::any_of(paths.begin(), paths.end(), [&](std::string const& p) {
             return path_matches(p, m_opts.config.test_paths);
         });
@@ -572,17 +371,13 @@ Result<GateRun> run_gate(git::Repository const& repo, GateInput const& input, Ga
         if (ec)
             return make_error(opts.work_dir.string() + ": " + ec.message());
         auto lock_path = opts.work_dir / "kvmx-gate.lock";
-        int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return make_error(lock_path.string() + ": " + std::strerror(errno));
-        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd);
+        // Held until the lock file's descriptor closes, at return.
+        auto lock = TRY(FileDescriptor::open(lock_path.string(), O_RDWR | O_CREAT));
+        if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+            if (errno != EWOULDBLOCK)
+                return make_error(lock_path.string() + ": flock: " + std::strerror(errno));
             return make_error(opts.work_dir.string() + ": in use by another kvmx gate (" + lock_path.string() + ")");
         }
-        struct Unlock {
-            int fd;
-            ~Unlock() { ::close(fd); }
-        } unlock{fd};
         Runner runner(repo, input, opts, std::filesystem::absolute(opts.work_dir));
         TRY_VOID(runner.load_kept_tree());
         return runner.run();

@@ -5,9 +5,9 @@
 
 #include "libreview/core/result.h"
 #include "libreview/gate/config.h"
+#include "libreview/gate/input.h"
 #include "libreview/gate/run.h"
 #include "libreview/git/repository.h"
-#include "libreview/patch/patch.h"
 
 #include <filesystem>
 #include <functional>
@@ -19,29 +19,6 @@ class Engine;
 }
 
 namespace review::gate {
-
-struct GateItem {
-    Patch patch;        // for the message checks
-    std::string commit; // commit id (range input), empty for an applied patch
-    std::string tree;   // the tree to build
-    std::string source; // the patch file (series input)
-};
-
-struct GateInput {
-    std::string description; // the range or the series path
-    std::string base_commit;
-    std::string base_tree;   // empty when the range starts at a root commit
-    std::vector<GateItem> items;
-};
-
-// Commits of a revision range ("A..B", or one revision: that commit), oldest
-// first, merges skipped; the base is the first commit's first parent.
-Result<GateInput> read_range(git::Repository const&, std::string const& spec);
-
-// A series from an mbox, a patch file or a directory of format-patch output,
-// applied in order onto `base` (default: its base-commit: line) with libgit2.
-// New objects go to the object database only; nothing else changes.
-Result<GateInput> read_series(git::Repository const&, std::string const& path, std::string const& base);
 
 struct Progress {
     std::size_t commit = 0, commits = 0; // 1-based position within this shard

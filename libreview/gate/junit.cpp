@@ -1,43 +1,12 @@
 #include "libreview/gate/junit.h"
 
-#include "libreview/core/text.h"
+#include "libreview/report/text.h"
+#include "libreview/report/xml.h"
 
 #include <cstdio>
 #include <map>
 
-namespace review {
-
-std::string xml_escape(std::string_view in)
-{
-    std::string out;
-    out.reserve(in.size());
-    for (unsigned char c : text::sanitize_utf8(in)) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            // XML 1.0 allows no control characters but tab, newline and return.
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                out += '?';
-            else
-                out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
+namespace review::gate {
 
 namespace {
 
@@ -50,12 +19,12 @@ std::string seconds(double s)
 
 } // namespace
 
-void write_junit(gate::GateRun const& run, std::ostream& out)
+void write_junit(GateRun const& run, std::ostream& out)
 {
     // Findings that are not about one step (message checks, selftest order)
     // attach to the commit's "checks" test case.
     std::map<std::string, std::vector<Finding const*>> by_commit;
-    auto findings = gate::classify(run);
+    auto findings = classify(run);
     for (auto const& f : findings)
         if (!f.rule.starts_with("gate."))
             by_commit[f.location.commit.empty() ? f.location.file : f.location.commit].push_back(&f);
@@ -75,8 +44,7 @@ void write_junit(gate::GateRun const& run, std::ostream& out)
             std::string text;
             bool failing = false;
             for (auto const* f : by_commit[key]) {
-                text += f->location.describe() + ": " + std::string(severity_name(f->severity)) + ": " + f->message +
-                        " [" + f->rule + "]\n";
+                text += finding_text(*f);
                 failing = failing || f->severity == Severity::Error || f->rule == "series.selftest-order";
             }
             if (failing) {
@@ -93,8 +61,8 @@ void write_junit(gate::GateRun const& run, std::ostream& out)
             s_time += s.seconds;
             cases += "    <testcase classname=\"kvmx.gate." + xml_escape(s.config.empty() ? s.kind : s.config) +
                      "\" name=\"" + xml_escape(s.kind + " " + s.name) + "\" time=\"" + seconds(s.seconds) + "\">\n";
-            if (s.status == gate::Status::Fail) {
-                if (gate::classify_failure(s, run.baseline_step(s.key())) == gate::Blame::PreExisting) {
+            if (s.status == Status::Fail) {
+                if (classify_failure(s, run.baseline_step(s.key())) == Blame::PreExisting) {
                     ++s_skipped;
                     cases += "      <skipped message=\"pre-existing: fails the same way on the base commit\"/>\n";
                 } else {
@@ -106,13 +74,13 @@ void write_junit(gate::GateRun const& run, std::ostream& out)
                                                                      s.reason + "; log: " + s.log) +
                              "\" type=\"" + xml_escape(s.kind) + "\">" + xml_escape(detail) + "</failure>\n";
                 }
-            } else if (s.status == gate::Status::Skip) {
+            } else if (s.status == Status::Skip) {
                 ++s_skipped;
                 cases += "      <skipped message=\"" + xml_escape(s.reason) + "\"/>\n";
             }
-            if (!s.log.empty() || s.status == gate::Status::Warn)
+            if (!s.log.empty() || s.status == Status::Warn)
                 cases += "      <system-out>" +
-                         xml_escape((s.status == gate::Status::Warn ? "warning: " + s.reason + "; " : std::string()) +
+                         xml_escape((s.status == Status::Warn ? "warning: " + s.reason + "; " : std::string()) +
                                     "log: " + s.log) +
                          "</system-out>\n";
             cases += "    </testcase>\n";
@@ -130,4 +98,4 @@ void write_junit(gate::GateRun const& run, std::ostream& out)
     out << body << "</testsuites>\n";
 }
 
-} // namespace review
+} // namespace review::gate

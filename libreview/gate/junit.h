@@ -8,11 +8,8 @@
 
 #include <ostream>
 
-namespace review {
+namespace review::gate {
 
-void write_junit(gate::GateRun const&, std::ostream&);
+void write_junit(GateRun const&, std::ostream&);
 
-// Escape text for XML attributes and character data.
-std::string xml_escape(std::string_view);
-
-} // namespace review
+} // namespace review::gate

@@ -1,68 +1,20 @@
 #include "libreview/gate/worktree.h"
 
+#include "libreview/core/file_descriptor.h"
 #include "libreview/gate/process.h"
-#include "libreview/git/handles.h"
+#include "libreview/git/tree.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <sstream>
-#include <fcntl.h>
-#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 namespace review::gate {
-namespace {
-
-using git::BlobPtr;
-using git::CommitPtr;
-using git::DiffPtr;
-using git::IndexPtr;
-using git::TreePtr;
-using git::oid_hex;
-
-Result<TreePtr> lookup_tree(git::Repository const& repo, std::string const& id)
-{
-    if (id.empty())
-        return TreePtr{};
-    git_oid oid;
-    if (git_oid_fromstr(&oid, id.c_str()) != 0)
-        return make_error("not a tree id: '" + id + "'");
-    git_tree* tree = nullptr;
-    if (git_tree_lookup(&tree, repo.raw(), &oid) != 0)
-        return make_error("tree " + id + ": " + git::last_error());
-    return TreePtr(tree);
-}
-
-Result<CommitPtr> lookup_commit(git::Repository const& repo, std::string const& id)
-{
-    git_oid oid;
-    if (git_oid_fromstr(&oid, id.c_str()) != 0)
-        return make_error("not a commit id: '" + id + "'");
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo.raw(), &oid) != 0)
-        return make_error("commit " + id + ": " + git::last_error());
-    return CommitPtr(c);
-}
-
-Result<void> write_all(int fd, char const* data, std::size_t size, std::string const& path)
-{
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return make_error(path + ": " + std::strerror(errno));
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return {};
-}
-
-} // namespace
 
 Result<ScratchDir> ScratchDir::create(std::string const& prefix)
 {
@@ -83,59 +35,6 @@ ScratchDir::~ScratchDir()
         return;
     std::error_code ec;
     std::filesystem::remove_all(m_path, ec);
-}
-
-Result<std::string> tree_of_commit(git::Repository const& repo, std::string const& commit)
-{
-    auto c = TRY(lookup_commit(repo, commit));
-    return oid_hex(git_commit_tree_id(c.get()));
-}
-
-Result<std::string> first_parent(git::Repository const& repo, std::string const& commit)
-{
-    auto c = TRY(lookup_commit(repo, commit));
-    if (git_commit_parentcount(c.get()) == 0)
-        return std::string();
-    return oid_hex(git_commit_parent_id(c.get(), 0));
-}
-
-Result<std::string> apply_to_tree(git::Repository const& repo, std::string const& tree, std::string const& diff_text,
-                                  std::string const& name)
-{
-    auto base = TRY(lookup_tree(repo, tree));
-    git_diff* diff = nullptr;
-    if (git_diff_from_buffer(&diff, diff_text.data(), diff_text.size()) != 0)
-        return make_error("cannot parse the diff: " + git::last_error(), name);
-    DiffPtr owned_diff(diff);
-    git_index* index = nullptr;
-    if (git_apply_to_tree(&index, repo.raw(), base.get(), diff, nullptr) != 0)
-        return make_error("does not apply: " + git::last_error(), name);
-    IndexPtr owned_index(index);
-    git_oid out;
-    if (git_index_write_tree_to(&out, index, repo.raw()) != 0)
-        return make_error("cannot write the applied tree: " + git::last_error(), name);
-    return oid_hex(&out);
-}
-
-Result<std::vector<std::string>> changed_paths(git::Repository const& repo, std::string const& old_tree,
-                                               std::string const& new_tree)
-{
-    auto a = TRY(lookup_tree(repo, old_tree));
-    auto b = TRY(lookup_tree(repo, new_tree));
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    git_diff* diff = nullptr;
-    if (git_diff_tree_to_tree(&diff, repo.raw(), a.get(), b.get(), &opts) != 0)
-        return make_error("diff " + old_tree + ".." + new_tree + ": " + git::last_error());
-    DiffPtr owned(diff);
-    std::vector<std::string> paths;
-    for (std::size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
-        git_diff_delta const* d = git_diff_get_delta(diff, i);
-        if (d->old_file.path && d->status != GIT_DELTA_ADDED)
-            paths.emplace_back(d->old_file.path);
-        if (d->new_file.path && (paths.empty() || paths.back() != d->new_file.path))
-            paths.emplace_back(d->new_file.path);
-    }
-    return paths;
 }
 
 namespace {
@@ -219,22 +118,9 @@ Result<void> PrivateTree::checkout(git::Repository const& repo, std::string cons
         std::error_code ec;
         std::filesystem::remove(m_manifest, ec); // the directory is about to change
     }
-    auto root = TRY(lookup_tree(repo, tree));
     std::map<std::string, Entry> files;
-    struct Walk {
-        std::map<std::string, Entry>* files;
-    } walk{&files};
-    auto callback = [](char const* root_path, git_tree_entry const* entry, void* payload) -> int {
-        auto* w = static_cast<Walk*>(payload);
-        git_object_t type = git_tree_entry_type(entry);
-        if (type != GIT_OBJECT_BLOB)
-            return 0; // trees are walked into; submodule commits have nothing to write
-        (*w->files)[std::string(root_path) + git_tree_entry_name(entry)] =
-            Entry{oid_hex(git_tree_entry_id(entry)), static_cast<unsigned>(git_tree_entry_filemode(entry))};
-        return 0;
-    };
-    if (git_tree_walk(root.get(), GIT_TREEWALK_PRE, callback, &walk) != 0)
-        return make_error("walking tree " + tree + ": " + git::last_error());
+    for (auto& f : TRY(git::tree_files(repo, tree)))
+        files[std::move(f.path)] = Entry{std::move(f.blob), f.mode};
 
     std::error_code ec;
     for (auto const& [path, old] : m_files) {
@@ -261,28 +147,21 @@ Result<void> PrivateTree::checkout(git::Repository const& repo, std::string cons
                               m_dir.string());
         std::filesystem::path full = m_dir / path;
         std::filesystem::create_directories(full.parent_path(), ec);
-        git_oid oid;
-        git_oid_fromstr(&oid, entry.blob.c_str());
-        git_blob* blob = nullptr;
-        if (git_blob_lookup(&blob, repo.raw(), &oid) != 0)
-            return make_error("blob " + entry.blob + " (" + path + "): " + git::last_error());
-        BlobPtr owned(blob);
-        auto const* data = static_cast<char const*>(git_blob_rawcontent(blob));
-        auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
-        ::unlink(full.c_str()); // a symlink or read-only file must not be written through
-        if (entry.mode == GIT_FILEMODE_LINK) {
-            if (::symlink(std::string(data, size).c_str(), full.c_str()) != 0)
-                return make_error(full.string() + ": " + std::strerror(errno));
-            continue;
-        }
-        mode_t mode = entry.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644;
-        int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-        if (fd < 0)
+        // A symlink or read-only file must not be written through.
+        if (::unlink(full.c_str()) != 0 && errno != ENOENT)
             return make_error(full.string() + ": " + std::strerror(errno));
-        auto written = write_all(fd, data, size, full.string());
-        ::close(fd);
-        if (!written)
-            return written.error();
+        bool symlink = entry.mode == git::mode_symlink;
+        mode_t mode = entry.mode == git::mode_executable ? 0755 : 0644;
+        TRY_VOID(git::with_blob(repo, entry.blob, [&](std::string_view data) -> Result<void> {
+            if (symlink) {
+                if (::symlink(std::string(data).c_str(), full.c_str()) != 0)
+                    return make_error(full.string() + ": " + std::strerror(errno));
+                return {};
+            }
+            auto fd = TRY(FileDescriptor::open(full.string(), O_WRONLY | O_CREAT | O_TRUNC, mode));
+            TRY_VOID(fd.write_all(data));
+            return fd.close();
+        }));
     }
     if (!m_manifest.empty())
         for (auto& [path, entry] : files) {

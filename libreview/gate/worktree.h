@@ -2,7 +2,8 @@
 // The gate's private source tree: commits are written out of the object
 // database into a scratch directory, never through the user's working tree,
 // index, stash or branches. Unchanged files keep their timestamps, so build
-// directories stay incremental from one commit to the next.
+// directories stay incremental from one commit to the next. Trees and blobs
+// come from git/tree.h; no libgit2 call is made here.
 
 #include "libreview/core/result.h"
 #include "libreview/git/repository.h"
@@ -31,19 +32,6 @@ private:
     explicit ScratchDir(std::filesystem::path p) : m_path(std::move(p)) {}
     std::filesystem::path m_path;
 };
-
-// The tree id of a commit.
-Result<std::string> tree_of_commit(git::Repository const&, std::string const& commit);
-
-// Apply unified diff text (the diff of one patch) onto `tree`, writing the
-// resulting blobs and tree into the object database only; returns the new
-// tree id. No ref, index or working tree changes.
-Result<std::string> apply_to_tree(git::Repository const&, std::string const& tree, std::string const& diff_text,
-                                  std::string const& name);
-
-// Paths that differ between two trees (either may be empty: the empty tree).
-Result<std::vector<std::string>> changed_paths(git::Repository const&, std::string const& old_tree,
-                                               std::string const& new_tree);
 
 // Files of a tree written into a directory, updating only what changed.
 class PrivateTree {
@@ -82,12 +70,5 @@ private:
     std::string m_tree;
     std::map<std::string, Entry> m_files;
 };
-
-} // namespace review::gate
-
-namespace review::gate {
-
-// The first parent of a commit; empty for a root commit.
-Result<std::string> first_parent(git::Repository const&, std::string const& commit);
 
 } // namespace review::gate

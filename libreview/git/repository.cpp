@@ -105,6 +105,17 @@ std::optional<std::string> Repository::resolve_commit(std::string const& rev) co
     return oid_hex(git_object_id(peeled));
 }
 
+// The revision walk has parsed the commit already: this lookup hits
+// libgit2's object cache.
+static Result<bool> is_merge(git_repository* repo, git_oid const& oid)
+{
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &oid) != 0)
+        return make_error("cannot read commit " + oid_hex(&oid) + ": " + last_error());
+    CommitPtr commit(raw);
+    return git_commit_parentcount(raw) > 1;
+}
+
 Result<std::vector<std::string>> Repository::resolve(std::string const& spec, Merges merges) const
 {
     if (spec.find("...") != std::string::npos)
@@ -115,7 +126,10 @@ Result<std::vector<std::string>> Repository::resolve(std::string const& spec, Me
         auto id = resolve_commit(spec);
         if (!id)
             return make_error("unknown revision: " + spec + " (" + last_error() + ")");
-        ids.push_back(*id);
+        git_oid oid;
+        git_oid_fromstr(&oid, id->c_str());
+        if (merges == Merges::Include || !TRY(is_merge(m_repo, oid)))
+            ids.push_back(*id);
         return ids;
     }
     git_revwalk* walk_raw = nullptr;
@@ -140,11 +154,11 @@ Result<std::vector<std::string>> Repository::resolve(std::string const& spec, Me
         git_oid_fromstr(&oid, from_id->c_str());
         git_revwalk_hide(walk.get(), &oid);
     }
-    // Merges are left in: readers skip them (read_patch() marks is_merge),
-    // which keeps this walk cheap and moves the commit reads to the threads.
-    (void)merges;
-    while (git_revwalk_next(&oid, walk.get()) == 0)
+    while (git_revwalk_next(&oid, walk.get()) == 0) {
+        if (merges == Merges::Skip && TRY(is_merge(m_repo, oid)))
+            continue;
         ids.push_back(oid_hex(&oid));
+    }
     return ids;
 }
 

@@ -51,7 +51,9 @@ public:
 
     // Expand a revision argument ("A..B", "A...B" is refused, a single
     // revision) into commit ids, oldest first. A single revision names one
-    // commit; ranges list every commit in B not in A.
+    // commit; ranges list every commit in B not in A. Merge commits are
+    // left out with Merges::Skip (a single revision naming a merge gives
+    // none), as git log --no-merges does.
     Result<std::vector<std::string>> resolve(std::string const& spec, Merges merges = Merges::Skip) const;
 
     // Read a commit with its message and its diff against the first parent.
@@ -69,6 +71,8 @@ public:
     // Resolve a ref or revision to a full commit id.
     std::optional<std::string> resolve_commit(std::string const& rev) const;
 
+    // The libgit2 handle, for libreview/git/*.cpp only: the rest of the
+    // library calls the functions of git/ instead.
     git_repository* raw() const { return m_repo; }
 
     struct Memo; // defined in repository.cpp

@@ -1,8 +1,11 @@
 #include "libreview/report/report.h"
 
+#include "libreview/report/finding_json.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace review {
 
@@ -12,39 +15,6 @@ std::size_t Report::count(Severity s) const
         std::count_if(findings.begin(), findings.end(), [&](Finding const& f) { return f.severity == s; }));
 }
 
-void write_text(Report const& report, std::ostream& out)
-{
-    for (auto const& f : report.findings) {
-        out << f.location.describe() << ": " << severity_name(f.severity) << ": " << f.message << " [" << f.rule
-            << "]\n";
-        if (f.fix)
-            out << "    suggested: " << *f.fix << "\n";
-    }
-    for (auto const& [s, n] : report.skipped)
-        out << "note: " << s.rule << " skipped (" << n << (n == 1 ? " patch" : " patches") << "): " << s.reason << "\n";
-    for (auto const& note : report.notes)
-        out << "note: " << note << "\n";
-    out << report.patches << (report.patches == 1 ? " patch" : " patches") << " checked: "
-        << report.count(Severity::Error) << " errors, " << report.count(Severity::Warning) << " warnings, "
-        << report.count(Severity::Info) << " info\n";
-}
-
-static nlohmann::json finding_json(Finding const& f)
-{
-    nlohmann::json j;
-    j["rule"] = f.rule;
-    j["severity"] = std::string(severity_name(f.severity));
-    j["message"] = f.message;
-    j["commit"] = f.location.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.location.commit);
-    j["file"] = f.location.file.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.location.file);
-    j["line"] = f.location.line;
-    j["subject"] = f.location.subject;
-    j["fix"] = f.fix ? nlohmann::json(*f.fix) : nlohmann::json(nullptr);
-    if (!f.series.empty())
-        j["series"] = f.series;
-    return j;
-}
-
 void write_json(Report const& report, std::ostream& out)
 {
     nlohmann::json j;
@@ -52,7 +22,7 @@ void write_json(Report const& report, std::ostream& out)
     j["profile"] = report.profile;
     j["findings"] = nlohmann::json::array();
     for (auto const& f : report.findings)
-        j["findings"].push_back(finding_json(f));
+        j["findings"].push_back(finding_to_json(f));
     j["skipped"] = nlohmann::json::array();
     for (auto const& [s, n] : report.skipped)
         j["skipped"].push_back({{"rule", s.rule}, {"reason", s.reason}, {"count", n}});
@@ -78,15 +48,27 @@ static std::string sarif_level(Severity s)
     return "warning";
 }
 
+std::string docs_url()
+{
+    char const* env = std::getenv("KVMX_DOCS_URL");
+    std::string url = env && *env ? env : default_docs_url;
+    if (!url.starts_with("https://") && !url.starts_with("http://") && !url.starts_with("file://"))
+        url = default_docs_url; // helpUri must be absolute
+    while (url.ends_with("/"))
+        url.pop_back();
+    return url;
+}
+
 void write_sarif(Report const& report, RuleRegistry const& registry, std::ostream& out)
 {
+    std::string const docs = docs_url();
     nlohmann::json rules = nlohmann::json::array();
     std::vector<std::string> ids;
     for (auto const& e : registry.entries()) {
         ids.push_back(e.info.id);
         rules.push_back({{"id", e.info.id},
                          {"shortDescription", {{"text", e.info.summary}}},
-                         {"helpUri", "docs/rules/" + e.info.id + ".md"},
+                         {"helpUri", docs + "/rules/" + e.info.id + ".md"},
                          {"defaultConfiguration", {{"level", sarif_level(e.info.severity)}}},
                          {"properties", {{"handbookSection", e.info.section}}}});
     }
@@ -105,10 +87,18 @@ void write_sarif(Report const& report, RuleRegistry const& registry, std::ostrea
         if (f.location.line > 0)
             physical["region"] = {{"startLine", f.location.line}};
         result["locations"] = nlohmann::json::array({{{"physicalLocation", physical}}});
+        // The finding's other fields (docs/output-formats.md#finding).
+        nlohmann::json properties = nlohmann::json::object();
         if (!f.location.commit.empty())
-            result["properties"]["commit"] = f.location.commit;
+            properties["commit"] = f.location.commit;
+        if (!f.location.subject.empty())
+            properties["subject"] = f.location.subject;
         if (f.fix)
-            result["properties"]["suggestedText"] = *f.fix;
+            properties["suggestedText"] = *f.fix;
+        if (!f.series.empty())
+            properties["series"] = f.series;
+        if (!properties.empty())
+            result["properties"] = properties;
         results.push_back(result);
     }
     nlohmann::json notifications = nlohmann::json::array();

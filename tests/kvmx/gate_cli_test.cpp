@@ -298,3 +298,60 @@ TEST_CASE("gate refuses bad options with a reason", "[gate][cli]")
     CHECK(r.status == 2);
     CHECK(r.err.find("did you mean 'xenvmm'") != std::string::npos);
 }
+
+TEST_CASE("gate skips merge commits and compares each commit with its own parent", "[gate][cli][merge]")
+{
+    GitRepo repo;
+    std::string base = repo.commit("calc: Add the calculator" + sob, base_files());
+    std::string docs = repo.commit("docs: Say what calc prints\n\nName the output format." + sob,
+                                   {{"docs/calc.rst", "calc\n====\n\nAdds and multiplies; prints one number.\n"}});
+    // A side branch off the base (the helper's trees accumulate, so it
+    // carries the docs change too) that changes the parser.
+    std::string hex_parse = replace(fixture("parse.h"), "10)", "0)");
+    std::string side = repo.commit(
+        "calc: Accept hexadecimal operands\n\nParse 0x-prefixed operands so addresses can be added." + sob,
+        {{"parse.h", hex_parse}, {"tests/parse.t", "16 add 0x10 0\n"}}, "Jane Developer <jane@example.com>",
+        std::vector<std::string>{base});
+    std::string merge = repo.commit("Merge branch 'hex'" + sob, {}, "Jane Developer <jane@example.com>",
+                                    std::vector<std::string>{docs, side});
+    std::string after = repo.commit("calc: Test multiplication\n\nCover mul with a test case." + sob,
+                                    {{"tests/sub.t", "1 add 0 1\n"}});
+
+    // The walk itself: Merges::Skip leaves the merge out, Include keeps it.
+    auto skipped = repo.repository().resolve(base + ".." + after);
+    REQUIRE(skipped);
+    CHECK(std::set<std::string>(skipped->begin(), skipped->end()) == std::set<std::string>{docs, side, after});
+    auto all = repo.repository().resolve(base + ".." + after, review::git::Merges::Include);
+    REQUIRE(all);
+    CHECK(all->size() == 4);
+    CHECK(std::count(all->begin(), all->end(), merge) == 1);
+    auto lone = repo.repository().resolve(merge);
+    REQUIRE(lone);
+    CHECK(lone->empty());
+
+    TempDir out;
+    Gate g = run_gate(repo, {base + ".." + after}, out);
+    INFO(g.result.out << g.result.err);
+    CHECK(g.result.status == 0);
+    CHECK(g.report["total"] == 3);
+    std::set<std::string> gated;
+    for (auto const& c : g.report["commits"])
+        gated.insert(c["commit"].get<std::string>());
+    CHECK(gated == std::set<std::string>{docs, side, after});
+    CHECK(g.report["base"] == base);
+    // The parser variant runs where parse.h changed against the commit's
+    // own parent: on the side commit, not on the commit after the merge.
+    for (auto const& c : g.report["commits"]) {
+        bool variant = false;
+        for (auto const& s : c["steps"])
+            variant = variant || s["name"] == "parser-fuzz";
+        INFO(c["title"]);
+        CHECK(variant == (c["commit"] == side));
+    }
+
+    // A single revision naming the merge gates nothing, and says why.
+    TempDir out2;
+    Gate lone_gate = run_gate(repo, {merge}, out2);
+    CHECK(lone_gate.result.status == 2);
+    CHECK(lone_gate.result.err.find("names no commits (merges are skipped)") != std::string::npos);
+}

@@ -74,9 +74,18 @@ std::string GitRepo::commit(std::string const& message, std::map<std::string, st
     }
     git_oid commit_id;
     std::vector<git_commit const*> const_parents(parent_commits.begin(), parent_commits.end());
-    check(git_commit_create(&commit_id, repo, "HEAD", sig, sig, nullptr, message.c_str(), tree,
+    check(git_commit_create(&commit_id, repo, nullptr, sig, sig, nullptr, message.c_str(), tree,
                             const_parents.size(), const_parents.data()),
           "commit");
+    // Move HEAD's branch to the new commit, whatever its parents: a side
+    // branch is a commit whose parent is not the tip.
+    git_reference* head = nullptr;
+    check(git_reference_lookup(&head, repo, "HEAD"), "HEAD");
+    git_reference* moved = nullptr;
+    check(git_reference_create(&moved, repo, git_reference_symbolic_target(head), &commit_id, 1, "commit"),
+          "moving HEAD's branch");
+    git_reference_free(moved);
+    git_reference_free(head);
     for (auto* c : parent_commits)
         git_commit_free(c);
     git_signature_free(sig);

@@ -17,7 +17,8 @@ public:
     std::filesystem::path const& path() const { return m_dir.path(); }
 
     // Commit `files` (path -> content, merged over the previous tree) on HEAD
-    // with `message`; returns the full id. `parents` overrides HEAD (merges).
+    // with `message`; returns the full id. `parents` overrides HEAD (merges,
+    // side branches); HEAD's branch moves to the new commit either way.
     std::string commit(std::string const& message, std::map<std::string, std::string> const& files = {},
                        std::string const& author = "Jane Developer <jane@example.com>",
                        std::optional<std::vector<std::string>> parents = std::nullopt);

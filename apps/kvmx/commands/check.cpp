@@ -181,7 +181,9 @@ int run_check(CheckOptions const& opts)
         }
         if (auto err = open_repo())
             return fail(input + " is neither a file nor a revision in a repository: " + err->describe());
-        auto ids = repo->resolve(input);
+        // Merges stay in the list and are read, and left out, by the worker
+        // threads: the walk stays cheap.
+        auto ids = repo->resolve(input, review::git::Merges::Include);
         if (!ids)
             return fail(ids.error().describe());
         auto results = check_commits(*engine, repo->path(), *ids, jobs);
@@ -211,8 +213,6 @@ int run_check(CheckOptions const& opts)
         review::write_json(report, std::cout);
     else if (opts.format == "sarif")
         review::write_sarif(report, review::builtin_registry(), std::cout);
-    else if (!mail_inputs.empty())
-        write_series_text(report, series_run, std::cout);
     else
         review::write_text(report, std::cout);
     std::cout.flush();

@@ -9,6 +9,7 @@
 #include "libreview/gate/worktree.h"
 #include "libreview/gate/junit.h"
 #include "libreview/report/report.h"
+#include "libreview/gate/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,80 +42,13 @@ struct GateOptions {
     std::vector<std::string> merge_inputs;
 };
 
-std::string clock_text(double seconds)
-{
-    auto s = static_cast<long>(seconds + 0.5);
-    char buf[32];
-    if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
-    return buf;
-}
-
 void print_progress(review::gate::Progress const& p)
 {
     std::string title = p.title.size() > 40 ? p.title.substr(0, 37) + "..." : p.title;
     std::string line = "[" + std::to_string(p.commit) + "/" + std::to_string(p.commits) + "] " + title + " | " +
-                       p.step + " | " + clock_text(p.elapsed) + " elapsed" +
-                       (p.eta >= 0 ? ", ETA " + clock_text(p.eta) : "");
+                       p.step + " | " + review::gate::clock_text(p.elapsed) + " elapsed" +
+                       (p.eta >= 0 ? ", ETA " + review::gate::clock_text(p.eta) : "");
     std::cerr << "\r\033[K" << line << std::flush;
-}
-
-void write_text(review::gate::GateRun const& run, std::vector<review::Finding> const& findings, std::ostream& out)
-{
-    out << "kvmx gate: configuration " << run.config << (run.tier.empty() ? "" : ", tier " + run.tier) << ", "
-        << run.commits.size() << " of " << run.total << " commit(s)";
-    if (run.shards > 1)
-        out << " (shard " << run.shard << "/" << run.shards << ")";
-    out << ", base " << (run.base.empty() ? "(root)" : run.base.substr(0, 12)) << ", " << clock_text(run.seconds)
-        << "\n";
-    for (auto const& c : run.commits) {
-        out << "[" << c.index + 1 << "/" << run.total << "] "
-            << (c.source.empty() ? c.commit.substr(0, 12) : c.source) << " " << c.title << "\n";
-        for (auto const& s : c.steps) {
-            char line[256];
-            std::snprintf(line, sizeof line, "    %-7s %-24s %-4s %8.1fs", s.kind.c_str(), s.name.c_str(),
-                          std::string(review::gate::status_name(s.status)).c_str(), s.seconds);
-            out << line;
-            if (s.status != review::gate::Status::Pass)
-                out << "  " << s.reason << (s.log.empty() ? "" : "; " + s.log);
-            if (s.ccache_hits >= 0 && s.ccache_hits + s.ccache_misses > 0)
-                out << "  ccache " << s.ccache_hits << "/" << s.ccache_hits + s.ccache_misses << " hits";
-            out << "\n";
-        }
-    }
-    long hits = 0, compiled = 0;
-    for (auto const& c : run.commits)
-        for (auto const& s : c.steps)
-            if (s.ccache_hits >= 0) {
-                hits += s.ccache_hits;
-                compiled += s.ccache_hits + s.ccache_misses;
-            }
-    if (compiled > 0) {
-        char line[128];
-        std::snprintf(line, sizeof line, "ccache: %ld of %ld compilations hit (%.1f%%)\n", hits, compiled,
-                      100.0 * static_cast<double>(hits) / static_cast<double>(compiled));
-        out << line;
-    }
-    for (auto const& s : run.baseline)
-        out << "    base: " << s.kind << " " << s.name << " " << review::gate::status_name(s.status) << "\n";
-    auto first = review::gate::first_failures(run);
-    if (!first.empty()) {
-        out << "first failing commit per configuration:\n";
-        for (auto const& [config, index] : first)
-            for (auto const& c : run.commits)
-                if (c.index == index)
-                    out << "    " << config << ": [" << index + 1 << "/" << run.total << "] "
-                        << (c.source.empty() ? c.commit.substr(0, 12) : c.source) << " " << c.title << "\n";
-    }
-    for (auto const& n : run.notes)
-        out << "note: " << n << "\n";
-    review::Report report;
-    report.tool_version = version;
-    report.patches = run.commits.size();
-    report.findings = findings;
-    review::write_text(report, out);
 }
 
 bool failing(std::vector<review::Finding> const& findings, review::Severity fail_on)
@@ -128,6 +62,9 @@ bool failing(std::vector<review::Finding> const& findings, review::Severity fail
     });
 }
 
+// Invalid UTF-8 quoted from commits and logs is replaced, never thrown on.
+std::string dump(nlohmann::json const& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+
 int emit(review::gate::GateRun const& run, GateOptions const& opts, std::filesystem::path const& output)
 {
     auto fail_on = review::parse_severity(opts.fail_on);
@@ -136,20 +73,20 @@ int emit(review::gate::GateRun const& run, GateOptions const& opts, std::filesys
         std::error_code ec;
         std::filesystem::create_directories(output, ec);
         std::ofstream json(output / "report.json");
-        json << review::gate::to_json(run).dump(2) << "\n";
+        json << dump(review::gate::to_json(run)) << "\n";
         std::ofstream junit(output / "junit.xml");
-        review::write_junit(run, junit);
+        review::gate::write_junit(run, junit);
         if (!json || !junit)
             return fail(output.string() + ": cannot write report.json or junit.xml");
     }
     if (opts.format == "json")
-        std::cout << review::gate::to_json(run).dump(2) << "\n";
+        std::cout << dump(review::gate::to_json(run)) << "\n";
     else if (opts.format == "patchwork")
-        std::cout << review::gate::to_patchwork(run, opts.log_url).dump(2) << "\n";
+        std::cout << dump(review::gate::to_patchwork(run, opts.log_url)) << "\n";
     else if (opts.format == "junit")
-        review::write_junit(run, std::cout);
+        review::gate::write_junit(run, std::cout);
     else
-        write_text(run, findings, std::cout);
+        review::gate::write_text(run, findings, version, std::cout);
     std::cout.flush();
     return failing(findings, *fail_on) ? ExitFindings : ExitClean;
 }

@@ -264,9 +264,9 @@ int run_hook(HookOptions const& opts)
                                [&](review::Finding const& f) { return f.severity >= *fail_on; });
     if (report.findings.empty() && report.notes.empty())
         return ExitClean;
-    SeriesRun run;
-    run.series = result.series;
-    write_series_text(report, run, std::cerr);
+    report.by_series = true;
+    report.series = result.series;
+    review::write_text(report, std::cerr);
     if (failing)
         std::cerr << "kvmx: refusing to send: fix the errors above, or send with 'git send-email --no-verify'\n";
     return failing ? ExitFindings : ExitClean;

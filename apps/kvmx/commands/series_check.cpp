@@ -57,48 +57,10 @@ std::optional<review::Error> check_series_inputs(review::Engine const& engine, s
                            std::make_move_iterator(result.findings.end()));
     for (auto const& p : run.problems)
         report.notes.push_back(p);
+    report.by_series = true;
+    report.series = run.series;
+    report.replies = run.replies;
     return std::nullopt;
-}
-
-void write_series_text(review::Report const& report, SeriesRun const& run, std::ostream& out)
-{
-    auto print = [&](review::Finding const& f, char const* indent) {
-        out << indent << f.location.describe() << ": " << review::severity_name(f.severity) << ": " << f.message
-            << " [" << f.rule << "]\n";
-        if (f.fix)
-            out << indent << "    suggested: " << *f.fix << "\n";
-    };
-    for (auto const& s : run.series) {
-        out << "series: " << s.title << " (v" << s.version << ", " << s.patches
-            << (s.patches == 1 ? " patch" : " patches") << (s.cover ? " + cover letter" : "") << ")\n";
-        if (s.history.size() > 1) {
-            out << "  versions:";
-            for (auto const& h : s.history)
-                out << " " << h << ";";
-            out << "\n";
-        }
-        std::size_t n = 0;
-        for (auto const& f : report.findings)
-            if (f.series == s.key) {
-                print(f, "  ");
-                ++n;
-            }
-        if (n == 0)
-            out << "  no findings\n";
-    }
-    for (auto const& f : report.findings)
-        if (f.series.empty())
-            print(f, "");
-    for (auto const& [sk, n] : report.skipped)
-        out << "note: " << sk.rule << " skipped (" << n << (n == 1 ? " time" : " times") << "): " << sk.reason << "\n";
-    for (auto const& note : report.notes)
-        out << "note: " << note << "\n";
-    if (run.replies)
-        out << "note: " << run.replies << (run.replies == 1 ? " reply" : " replies") << " kept apart from the series\n";
-    out << run.series.size() << (run.series.size() == 1 ? " series, " : " series, ") << report.patches
-        << (report.patches == 1 ? " patch" : " patches") << " checked: " << report.count(review::Severity::Error)
-        << " errors, " << report.count(review::Severity::Warning) << " warnings, "
-        << report.count(review::Severity::Info) << " info\n";
 }
 
 } // namespace kvmx

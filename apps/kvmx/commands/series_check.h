@@ -1,7 +1,7 @@
 #pragma once
 // kvmx check over mail: mbox files (.gz too), Maildir folders, .eml files
 // and directories of format-patch output are read as series and checked
-// with the series rules; text output is grouped by series.
+// with the series rules; review::write_text() groups the text by series.
 
 #include "libreview/report/report.h"
 #include "libreview/rules/engine.h"
@@ -32,8 +32,5 @@ std::optional<review::Error> check_series_inputs(review::Engine const&, std::vec
 
 // Name the sender of format-patch output, whose From: is only the author.
 void set_sender(review::Patch&, std::optional<review::Person> const& sender);
-
-// Compiler-style text, one block per series with its version history.
-void write_series_text(review::Report const&, SeriesRun const&, std::ostream&);
 
 } // namespace kvmx
