@@ -1,7 +1,7 @@
 #include "libreview/core/text.h"
 
 #include <algorithm>
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -59,6 +59,6 @@ public:
 
 } // namespace
 
-void add_changelog_footnotes(RuleRegistry& r) { r.add<ChangelogFootnotes>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_footnotes, ChangelogFootnotes)

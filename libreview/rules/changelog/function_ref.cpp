@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 #include <algorithm>
@@ -45,6 +45,6 @@ public:
 
 } // namespace
 
-void add_changelog_function_ref(RuleRegistry& r) { r.add<ChangelogFunctionRef>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_function_ref, ChangelogFunctionRef)

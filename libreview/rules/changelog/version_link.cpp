@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -74,6 +74,6 @@ private:
 
 } // namespace
 
-void add_changelog_version_link(RuleRegistry& r) { r.add<ChangelogVersionLink>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_version_link, ChangelogVersionLink)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
@@ -36,6 +37,6 @@ public:
 
 } // namespace
 
-void add_series_base_commit(RuleRegistry& r) { r.add<SeriesBaseCommit>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_base_commit, SeriesBaseCommit)

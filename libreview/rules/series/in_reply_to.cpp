@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include <set>
 
@@ -53,6 +54,6 @@ public:
 
 } // namespace
 
-void add_series_in_reply_to(RuleRegistry& r) { r.add<SeriesInReplyTo>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_in_reply_to, SeriesInReplyTo)

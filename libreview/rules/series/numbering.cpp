@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include <set>
 
@@ -54,6 +55,6 @@ public:
 
 } // namespace
 
-void add_series_numbering(RuleRegistry& r) { r.add<SeriesNumbering>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_numbering, SeriesNumbering)

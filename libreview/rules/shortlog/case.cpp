@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/shortlog/correction.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -47,6 +47,6 @@ public:
 
 } // namespace
 
-void add_shortlog_case(RuleRegistry& r) { r.add<ShortlogCase>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_case, ShortlogCase)

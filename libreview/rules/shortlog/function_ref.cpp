@@ -1,7 +1,7 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/prose.h"
 #include "libreview/rules/shortlog/correction.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 #include <algorithm>
 
@@ -43,6 +43,6 @@ public:
 
 } // namespace
 
-void add_shortlog_function_ref(RuleRegistry& r) { r.add<ShortlogFunctionRef>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_function_ref, ShortlogFunctionRef)

@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -66,6 +66,6 @@ public:
 
 } // namespace
 
-void add_shortlog_prefix(RuleRegistry& r) { r.add<ShortlogPrefix>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_prefix, ShortlogPrefix)

@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -46,6 +46,6 @@ public:
 
 } // namespace
 
-void add_shortlog_x86_kvm(RuleRegistry& r) { r.add<ShortlogX86Kvm>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_x86_kvm, ShortlogX86Kvm)
