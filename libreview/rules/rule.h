@@ -69,6 +69,7 @@ struct RuleInfo {
     std::string id;
     Severity severity = Severity::Warning;
     Scope scope = Scope::Patch;
+    // One line; `code` in backticks (Markdown, as in the rule index);
     // "{name}" stands for option `name`'s default (see expand_defaults()).
     std::string summary;
     std::string section; // handbook section name

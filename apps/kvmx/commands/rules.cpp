@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -27,21 +28,32 @@ constexpr Family families[] = {
     {"series.", "Series (cover letter, base, order, posting)"},
 };
 
-// Markdown table cell text: no raw HTML, no column breaks.
+// Markdown table cell text: summaries mark code with backticks; outside
+// them, no raw HTML; nowhere a column break.
 std::string markdown_cell(std::string const& text)
 {
     std::string out;
+    bool code = false;
     for (char c : text) {
-        if (c == '<')
-            out += "&lt;";
-        else if (c == '>')
-            out += "&gt;";
-        else if (c == '|')
+        if (c == '`')
+            code = !code;
+        if (c == '|')
             out += "\\|";
+        else if (!code && c == '<')
+            out += "&lt;";
+        else if (!code && c == '>')
+            out += "&gt;";
         else
             out += c;
     }
     return out;
+}
+
+// Terminal text: the summary's Markdown code marks as quotes.
+std::string plain(std::string text)
+{
+    std::replace(text.begin(), text.end(), '`', '\'');
+    return text;
 }
 
 void print_markdown(review::RuleRegistry const& registry)
@@ -122,7 +134,7 @@ void add_rules_command(CLI::App& app, int& status)
         } else if (opts->format == "text") {
             for (auto const& e : registry.entries())
                 std::cout << std::left << std::setw(28) << e.info.id << std::setw(8)
-                          << review::severity_name(e.info.severity) << e.info.summary << " [" << e.info.section
+                          << review::severity_name(e.info.severity) << plain(e.info.summary) << " [" << e.info.section
                           << "]\n";
         } else {
             status = fail("--format must be text, json or markdown, not '" + opts->format + "'");

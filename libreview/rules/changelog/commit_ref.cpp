@@ -12,7 +12,8 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.commit-ref", Severity::Warning, Scope::Patch,
-                "Cite commits as commit <{min-id-length}+ hex> (\"<title>\"); with a repository, the id and title must match",
+                "Cite commits as `commit <{min-id-length}+ hex> (\"<title>\")`; with a repository, the id "
+                "and title must match",
                 "Changelog", {MinIdLength.spec()}};
     }
     ChangelogCommitRef(RuleInfo const& info, Severity severity, RuleOptions const& options)

@@ -20,7 +20,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.footnotes", Severity::Warning, Scope::Patch,
-                "Mark footnotes with ASCII [1] or [*], not unicode superscripts", "Changelog", {}};
+                "Mark footnotes with ASCII `[1]` or `[*]`, not unicode superscripts", "Changelog", {}};
     }
     ChangelogFootnotes(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

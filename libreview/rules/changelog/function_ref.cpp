@@ -13,7 +13,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.function-ref", Severity::Warning, Scope::Patch,
-                "Write functions the diff defines, calls or changes as function_name() in the changelog",
+                "Write functions the diff defines, calls or changes as `function_name()` in the changelog",
                 "Function References", {}};
     }
     ChangelogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}

@@ -35,7 +35,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.imperative", Severity::Warning, Scope::Patch,
-                "Write the changelog in imperative mood ('Add', not 'This patch adds' or 'Added')", "Changelog", {}};
+                "Write the changelog in imperative mood (`Add`, not `This patch adds` or `Added`)", "Changelog", {}};
     }
     ChangelogImperative(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

@@ -42,7 +42,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.version-link", Severity::Warning, Scope::Patch,
-                "Link previous versions in the cover letter or below ---, not in the changelog", "Links", {}};
+                "Link previous versions in the cover letter or below `---`, not in the changelog", "Links", {}};
     }
     ChangelogVersionLink(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

@@ -22,7 +22,8 @@ public:
     static RuleInfo describe()
     {
         return {"series.base-branch", Severity::Warning, Scope::Series,
-                "Base the series on kvm-x86/next, kvm.git master for current-cycle fixes, an rc for multi-arch",
+                "Base the series on `kvm-x86/next`, kvm.git `master` for current-cycle fixes, an rc for "
+                "multi-arch",
                 "Base Tree/Branch",
                 {NextRefs.spec(), MainlineRefs.spec(), MultiArchPaths.spec(), TrivialLines.spec()}};
     }

@@ -9,7 +9,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.base-commit", Severity::Error, Scope::Series,
-                "Record the series' base with git format-patch --base", "Git Base", {}};
+                "Record the series' base with `git format-patch --base`", "Git Base", {}};
     }
     SeriesBaseCommit(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

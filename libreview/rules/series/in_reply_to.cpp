@@ -11,7 +11,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.in-reply-to", Severity::Warning, Scope::Series,
-                "Do not post a new version or a fix In-Reply-To an earlier version or the report", "Links", {}};
+                "Do not post a new version or a fix `In-Reply-To:` an earlier version or the report", "Links", {}};
     }
     SeriesInReplyTo(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

@@ -11,7 +11,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.numbering", Severity::Error, Scope::Series,
-                "Number [PATCH vN m/n] completely and consistently; add a 0/n cover letter", "Posting", {}};
+                "Number `[PATCH vN m/n]` completely and consistently; add a 0/n cover letter", "Posting", {}};
     }
     SeriesNumbering(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

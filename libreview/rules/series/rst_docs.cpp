@@ -26,7 +26,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.rst-docs", Severity::Info, Scope::Series,
-                ".rst changes must build htmldocs cleanly", "Testing", {}};
+                "`.rst` changes must build htmldocs cleanly", "Testing", {}};
     }
     SeriesRstDocs(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

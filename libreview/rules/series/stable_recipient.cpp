@@ -13,7 +13,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.stable-recipient", Severity::Info, Scope::Series,
-                "Cc: stable@vger.kernel.org is a trailer; the mail need not go to stable@", "Fixes",
+                "`Cc: stable@vger.kernel.org` is a trailer; the mail need not go to stable@", "Fixes",
                 {Address.spec()}};
     }
     SeriesStableRecipient(RuleInfo const& info, Severity severity, RuleOptions const& o)

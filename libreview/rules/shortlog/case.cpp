@@ -10,7 +10,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.case", Severity::Warning, Scope::Patch,
-                "Prefix and topic names are case sensitive ('KVM: x86:', not 'kvm: X86:')", "Shortlog", {}};
+                "Prefix and topic names are case sensitive (`KVM: x86:`, not `kvm: X86:`)", "Shortlog", {}};
     }
     ShortlogCase(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

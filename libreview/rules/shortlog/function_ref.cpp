@@ -13,7 +13,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.function-ref", Severity::Warning, Scope::Patch,
-                "Write functions named in the shortlog as function_name()", "Function References", {}};
+                "Write functions named in the shortlog as `function_name()`", "Function References", {}};
     }
     ShortlogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

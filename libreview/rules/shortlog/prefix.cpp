@@ -9,7 +9,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.prefix", Severity::Error, Scope::Patch,
-                "Start a KVM change's shortlog with 'KVM: <topic>: '", "Shortlog", {}};
+                "Start a KVM change's shortlog with `KVM: <topic>: `", "Shortlog", {}};
     }
     ShortlogPrefix(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

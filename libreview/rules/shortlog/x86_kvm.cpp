@@ -9,7 +9,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.x86-kvm", Severity::Error, Scope::Patch,
-                "'x86/kvm:' is only for Linux-as-a-KVM-guest changes (arch/x86/kernel/kvm.c)", "Shortlog", {}};
+                "`x86/kvm:` is only for Linux-as-a-KVM-guest changes (arch/x86/kernel/kvm.c)", "Shortlog", {}};
     }
     ShortlogX86Kvm(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 

@@ -28,7 +28,7 @@ public:
     static RuleInfo describe()
     {
         return {"tags.fixes-format", Severity::Error, Scope::Patch,
-                "Write Fixes: <{min-id-length}+ hex> (\"<exact title>\") on one line", "Fixes",
+                "Write `Fixes: <{min-id-length}+ hex> (\"<exact title>\")` on one line", "Fixes",
                 {MinIdLength.spec()}, "warning for a short id or a date"};
     }
     TagsFixesFormat(RuleInfo const& info, Severity severity, RuleOptions const& options)

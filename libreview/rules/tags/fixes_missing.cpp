@@ -14,7 +14,7 @@ public:
     static RuleInfo describe()
     {
         return {"tags.fixes-missing", Severity::Warning, Scope::Patch,
-                "A bug fix carries Fixes:, even when no backport is wanted", "Fixes",
+                "A bug fix carries `Fixes:`, even when no backport is wanted", "Fixes",
                 {ExemptWords.spec()}};
     }
     TagsFixesMissing(RuleInfo const& info, Severity severity, RuleOptions const& options)

@@ -28,7 +28,7 @@ public:
     static RuleInfo describe()
     {
         return {"tags.fixes-target", Severity::Error, Scope::Patch,
-                "The Fixes: id resolves to a commit whose subject is the quoted title", "Fixes", {},
+                "The `Fixes:` id resolves to a commit whose subject is the quoted title", "Fixes", {},
                 "warning for a title shortened with `[...]`, or a target that is no ancestor"};
     }
     TagsFixesTarget(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}

@@ -11,7 +11,7 @@ public:
     static RuleInfo describe()
     {
         return {"tags.reported-closes", Severity::Warning, Scope::Patch,
-                "Follow Reported-by: with Closes: or Link: to the report", "Links",
+                "Follow `Reported-by:` with `Closes:` or `Link:` to the report", "Links",
                 {Strict.spec()}};
     }
     TagsReportedCloses(RuleInfo const& info, Severity severity, RuleOptions const& options)

@@ -57,8 +57,8 @@ public:
     static RuleInfo describe()
     {
         return {"tags.signoff", Severity::Error, Scope::Patch,
-                "The author signs off, Co-developed-by: is followed by that person's Signed-off-by:, and the "
-                "sender's sign-off is last",
+                "The author signs off, `Co-developed-by:` is followed by that person's `Signed-off-by:`, "
+                "and the sender's sign-off is last",
                 "Submitting patches",
                 {AddressMismatch.spec()}};
     }

@@ -23,7 +23,7 @@ public:
     static RuleInfo describe()
     {
         return {"tags.stable", Severity::Error, Scope::Patch,
-                "Request backports with the trailer 'Cc: stable@vger.kernel.org'", "Fixes",
+                "Request backports with the trailer `Cc: stable@vger.kernel.org`", "Fixes",
                 {AskReleased.spec()}, "info for the released-kernel question"};
     }
     TagsStable(RuleInfo const& info, Severity severity, RuleOptions const& options)
