@@ -54,6 +54,7 @@ std::string option_yaml(long);
 std::string option_yaml(bool);
 std::string option_yaml(std::string const&);
 std::string option_yaml(std::vector<std::string> const&);
+std::string option_yaml(char const*) = delete; // would pick the bool overload
 
 template <typename T>
 OptionSpec Option<T>::spec() const
