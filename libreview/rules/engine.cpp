@@ -54,6 +54,7 @@ struct Engine::State {
     std::unique_ptr<TopicTree> topics;
     std::vector<std::unique_ptr<Rule>> rules;
     std::vector<RuleScope> scopes; // parallel to rules
+    std::vector<std::map<std::string, std::string>> options; // effective values, parallel to rules
     std::vector<std::string> problems;
 };
 
@@ -85,6 +86,7 @@ Result<Engine> Engine::create(Profile profile, RuleRegistry const& registry)
         Severity severity = config && config->severity ? *config->severity : entry.info.severity;
         RuleOptions options(entry.info, config, &state->problems);
         state->rules.push_back(entry.make(entry.info, severity, options));
+        state->options.push_back(options.effective());
         RuleScope scope;
         if (config) {
             scope.paths = config->paths;
@@ -176,6 +178,24 @@ bool Engine::needs_hunks() const
 Profile const& Engine::profile() const { return m_state->profile; }
 TopicTree const& Engine::topics() const { return *m_state->topics; }
 std::vector<std::string> const& Engine::option_problems() const { return m_state->problems; }
+
+std::vector<RuleSetting> Engine::settings() const
+{
+    std::vector<RuleSetting> out;
+    for (std::size_t r = 0; r < m_state->rules.size(); ++r) {
+        RuleSetting s;
+        s.rule = m_state->rules[r].get();
+        s.paths = m_state->scopes[r].paths;
+        s.outside = m_state->scopes[r].outside;
+        for (auto const& spec : s.rule->info().options) {
+            auto it = m_state->options[r].find(spec.name);
+            // A declared option the constructor never read runs at its default.
+            s.options.emplace_back(spec.name, it == m_state->options[r].end() ? spec.default_value : it->second);
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
 
 std::vector<Rule const*> Engine::rules() const
 {

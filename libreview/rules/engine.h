@@ -9,11 +9,21 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace review {
+
+// One enabled rule as it runs: its severity (rule->severity()), where it
+// runs, and every option's effective value as YAML, in declaration order.
+struct RuleSetting {
+    Rule const* rule = nullptr;
+    std::vector<std::string> paths; // empty: everywhere
+    std::optional<Severity> outside; // severity outside `paths`; nullopt: off
+    std::vector<std::pair<std::string, std::string>> options;
+};
 
 class Engine {
 public:
@@ -30,6 +40,7 @@ public:
     TopicTree const& topics() const;
     std::vector<std::string> const& option_problems() const;
     std::vector<Rule const*> rules() const;
+    std::vector<RuleSetting> settings() const;
     bool needs_hunks() const;
 
 private:

@@ -12,6 +12,15 @@ void RuleRegistry::add_entry(RuleInfo info, Factory make)
         std::fprintf(stderr, "internal error: rule %s registered twice\n", info.id.c_str());
         std::abort();
     }
+    for (auto const& o : info.options)
+        for (char const* reserved : {"enabled", "severity", "paths", "outside"})
+            if (o.name == reserved) {
+                // The profile key would set the rule's scope, never the option.
+                std::fprintf(stderr, "internal error: rule %s names an option '%s'\n", info.id.c_str(), reserved);
+                std::abort();
+            }
+    info.summary = expand_defaults(info.summary, info);
+    info.severity_note = expand_defaults(info.severity_note, info);
     m_entries.push_back(Entry{std::move(info), std::move(make)});
 }
 
@@ -47,11 +56,9 @@ RuleRegistry const& builtin_registry()
 {
     static RuleRegistry const registry = [] {
         RuleRegistry r;
-        register_changelog_rules(r);
-        register_code_rules(r);
-        register_series_rules(r);
-        register_shortlog_rules(r);
-        register_tags_rules(r);
+#define KVMX_RULE(name) add_##name(r);
+#include "libreview/rules/builtin_rules.def"
+#undef KVMX_RULE
         return r;
     }();
     return registry;

@@ -1,6 +1,7 @@
 #pragma once
-// Explicit rule registration: each module's module.cpp adds its rules in
-// sorted order; builtin_registry() collects every module.
+// Explicit rule registration: each rule's file defines its add function
+// with KVMX_REGISTER_RULE(), and libreview/rules/builtin_rules.def lists it
+// once; builtin_registry() adds every rule of that list in its order.
 
 #include "libreview/rules/rule.h"
 
@@ -21,6 +22,7 @@ public:
         Factory make;
     };
 
+    // Options' defaults replace "{name}" in the summary and severity note.
     template <typename RuleType>
     void add()
     {
@@ -42,10 +44,14 @@ private:
 
 RuleRegistry const& builtin_registry();
 
-void register_shortlog_rules(RuleRegistry&);
-void register_changelog_rules(RuleRegistry&);
-void register_tags_rules(RuleRegistry&);
-void register_code_rules(RuleRegistry&);
-void register_series_rules(RuleRegistry&);
+#define KVMX_RULE(name) void add_##name(RuleRegistry&);
+#include "libreview/rules/builtin_rules.def"
+#undef KVMX_RULE
 
 } // namespace review
+
+// Ends a rule's file: the add function builtin_rules.def names.
+#define KVMX_REGISTER_RULE(name, RuleType)                                                                        \
+    namespace review {                                                                                            \
+    void add_##name(RuleRegistry& r) { r.add<RuleType>(); }                                                       \
+    }

@@ -1,7 +1,9 @@
 #pragma once
-// The rule interface, in the clang-tidy shape: one class per rule, options
-// read once in the constructor through typed getters with defaults, a bad
-// option value reported and replaced by its default.
+// The rule interface, in the clang-tidy shape: one class per rule, each
+// option declared once as a typed constant (name, default, one-line doc)
+// that describe() lists, the constructor reads and the summary quotes; a bad
+// option value is reported and replaced by its default, and every value read
+// is recorded so the effective profile can be printed back.
 
 #include "libreview/core/diagnostic.h"
 #include "libreview/patch/patch.h"
@@ -13,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace review {
@@ -23,38 +26,90 @@ struct Series; // series/series.h
 
 enum class Scope { Patch, Series };
 
+enum class OptionType { Int, Bool, String, List };
+
+char const* option_type_name(OptionType);
+
 struct OptionSpec {
     std::string name;
-    std::string default_value;
+    OptionType type = OptionType::String;
+    std::string default_value; // as YAML: 75, true, a string, [a, b]
     std::string description;
 };
+
+// A typed option declaration, written once per option as a static member of
+// its rule: `static inline IntOption const Warn{"warn", 75, "..."};`.
+template <typename T>
+struct Option {
+    std::string name;
+    T fallback;
+    std::string description;
+    OptionSpec spec() const;
+};
+using IntOption = Option<long>;
+using BoolOption = Option<bool>;
+using StringOption = Option<std::string>;
+using ListOption = Option<std::vector<std::string>>;
+
+// Option values written as YAML (flow style for lists, quoted as needed).
+std::string option_yaml(long);
+std::string option_yaml(bool);
+std::string option_yaml(std::string const&);
+std::string option_yaml(std::vector<std::string> const&);
+std::string option_yaml(char const*) = delete; // would pick the bool overload
+
+template <typename T>
+OptionSpec Option<T>::spec() const
+{
+    OptionType type = std::is_same_v<T, long>          ? OptionType::Int
+                      : std::is_same_v<T, bool>        ? OptionType::Bool
+                      : std::is_same_v<T, std::string> ? OptionType::String
+                                                       : OptionType::List;
+    return {name, type, option_yaml(fallback), description};
+}
 
 struct RuleInfo {
     std::string id;
     Severity severity = Severity::Warning;
     Scope scope = Scope::Patch;
+    // One line; `code` in backticks (Markdown, as in the rule index);
+    // "{name}" stands for option `name`'s default (see expand_defaults()).
     std::string summary;
     std::string section; // handbook section name
     std::vector<OptionSpec> options;
+    // Severities other than the default a rule gives some findings
+    // ("error above {error}"); shown in the rule index.
+    std::string severity_note = {};
 };
 
+// `text` with every "{name}" replaced by the default of option `name`; an
+// unknown name is a programming error (abort), caught by any test run.
+std::string expand_defaults(std::string const& text, RuleInfo const&);
+
 // Typed access to a rule's options; problems become messages in `problems`.
+// Reading an option the rule does not declare is a programming error.
 class RuleOptions {
 public:
     RuleOptions(RuleInfo const& info, RuleConfig const* config, std::vector<std::string>* problems);
 
-    long get_int(std::string const& name, long fallback) const;
-    bool get_bool(std::string const& name, bool fallback) const;
-    std::string get_string(std::string const& name, std::string fallback) const;
-    std::vector<std::string> get_list(std::string const& name, std::vector<std::string> fallback) const;
+    long get(IntOption const&) const;
+    bool get(BoolOption const&) const;
+    std::string get(StringOption const&) const;
+    std::vector<std::string> get(ListOption const&) const;
+
+    // The value each option read has in effect, as YAML, by option name.
+    std::map<std::string, std::string> const& effective() const { return m_effective; }
 
 private:
-    OptionValue const* find(std::string const& name) const;
+    OptionValue const* find(std::string const& name, OptionType) const;
     void problem(std::string const& name, std::string const& what) const;
+    template <typename T>
+    T record(Option<T> const&, T value) const;
 
     RuleInfo const& m_info;
     RuleConfig const* m_config;
     std::vector<std::string>* m_problems;
+    mutable std::map<std::string, std::string> m_effective;
 };
 
 // Rules that could not run, with how many inputs each reason covered.

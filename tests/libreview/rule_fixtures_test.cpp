@@ -1,21 +1,22 @@
-// Per-rule fixtures: tests/fixtures/rules/<rule-id>/<case>.patch with the
-// expected findings of that rule in <case>.expected ("<line>: <severity>" per
-// finding; an empty file means the rule must stay silent). A <case>.profile
-// file names another profile (builtin name or path relative to the fixture).
-// A <case>.repo file builds a repository first: "commit <title>" lines make
-// commits, "tag <name>" tags the last one; "{{commit:N}}" in the patch is
-// replaced by the 12-character id of the Nth commit.
+// Per-rule fixtures (format: tests/support/rule_fixture.h): each case gives
+// exactly its expected findings of its rule, with position, severity,
+// message and suggested fix.
+//
+// After a change of wording, KVMX_UPDATE_FIXTURES=1 rewrites the messages
+// and fixes of the .expected files from the current output, but only where
+// every finding keeps its line and severity: which lines fire stays written
+// by hand (tests/fixtures/rules/cases.py and gen.py).
 
 #include "libreview/core/text.h"
-#include "libreview/rules/git_lookup.h"
-#include "tests/support/git_repo.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/rules/engine.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/rule_fixture.h"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -39,84 +40,72 @@ Engine& engine_for(std::string const& profile)
     return it->second;
 }
 
-std::vector<std::string> expected_lines(fs::path const& file)
+std::vector<std::string> positions(std::vector<std::string> const& entries)
 {
     std::vector<std::string> out;
-    std::string const content = testsupport::read_file(file);
-    for (auto line : text::split_lines(content)) {
-        auto t = text::trim(line);
-        if (!t.empty() && t[0] != '#')
-            out.emplace_back(t);
-    }
+    for (auto const& e : entries)
+        out.push_back(testsupport::entry_position(e));
     std::sort(out.begin(), out.end());
     return out;
+}
+
+// The .expected file rewritten with `got`, its leading comments kept.
+void update_expected(fs::path const& file, std::vector<std::string> const& got)
+{
+    std::string out;
+    std::string const old = testsupport::read_file(file);
+    for (auto line : text::split_lines(old)) {
+        if (line.empty() || line[0] != '#')
+            break;
+        out += std::string(line) + "\n";
+    }
+    for (auto const& e : got)
+        out += e + "\n";
+    testsupport::write_file(file, out);
 }
 
 } // namespace
 
 TEST_CASE("every rule fixture gives exactly its expected findings", "[rules][fixtures]")
 {
-    fs::path root = testsupport::fixtures_dir() / "rules";
-    REQUIRE(fs::is_directory(root));
+    bool const update = std::getenv("KVMX_UPDATE_FIXTURES") != nullptr;
     std::size_t cases = 0;
-    for (auto const& dir : fs::directory_iterator(root)) {
-        if (!dir.is_directory())
-            continue;
-        std::string rule = dir.path().filename().string();
-        for (auto const& entry : fs::directory_iterator(dir.path())) {
-            if (entry.path().extension() != ".patch")
-                continue;
-            auto expected_file = fs::path(entry.path()).replace_extension(".expected");
-            INFO("fixture " << entry.path().string());
-            REQUIRE(fs::exists(expected_file));
-            std::string profile = "kvm-x86";
-            auto profile_file = fs::path(entry.path()).replace_extension(".profile");
-            if (fs::exists(profile_file)) {
-                profile = std::string(text::trim(testsupport::read_file(profile_file)));
-                if (!builtin_profile_text(profile))
-                    profile = (dir.path() / profile).string();
-            }
-            std::string text = testsupport::read_file(entry.path());
-            auto repo_file = fs::path(entry.path()).replace_extension(".repo");
-            std::optional<testsupport::GitRepo> repo;
-            std::optional<RepositoryLookup> lookup;
-            if (fs::exists(repo_file)) {
-                repo.emplace();
-                std::vector<std::string> ids;
-                std::string const history = testsupport::read_file(repo_file);
-                for (auto line : text::split_lines(history)) {
-                    if (line.substr(0, 7) == "commit ")
-                        ids.push_back(repo->commit(std::string(line.substr(7))));
-                    else if (line.substr(0, 4) == "tag ")
-                        repo->tag(std::string(line.substr(4)), ids.back());
-                }
-                for (std::size_t i = 0; i < ids.size(); ++i) {
-                    std::string key = "{{commit:" + std::to_string(i + 1) + "}}";
-                    for (std::size_t at; (at = text.find(key)) != std::string::npos;)
-                        text.replace(at, key.size(), ids[i].substr(0, 12));
-                }
-                lookup.emplace(repo->repository());
-            }
-            auto patch = parse_patch_text(text, entry.path().string());
-            REQUIRE(patch.has_value());
-            std::vector<Finding> findings;
-            SkipLog skips;
-            engine_for(profile).check_patch(*patch, lookup ? &*lookup : nullptr, findings, skips);
-            std::vector<std::string> got;
-            std::string details;
-            for (auto const& f : findings) {
-                details += f.location.describe() + ": " + std::string(severity_name(f.severity)) + ": " + f.message +
-                           " [" + f.rule + "]\n";
-                if (f.rule == rule)
-                    got.push_back(std::to_string(f.location.line) + ": " + std::string(severity_name(f.severity)));
-            }
-            std::sort(got.begin(), got.end());
-            INFO("all findings:\n" << details);
-            CHECK(got == expected_lines(expected_file));
-            ++cases;
+    for (auto const& patch_file : testsupport::rule_fixture_patches()) {
+        auto fx = testsupport::load_rule_fixture(patch_file);
+        INFO("fixture " << patch_file.string());
+        REQUIRE(fs::exists(fx->expected_file()));
+        auto patch = parse_patch_text(fx->text, patch_file.string());
+        REQUIRE(patch.has_value());
+        std::vector<Finding> findings;
+        SkipLog skips;
+        engine_for(fx->profile).check_patch(*patch, fx->lookup ? &*fx->lookup : nullptr, findings, skips);
+        std::vector<std::string> got;
+        std::string details;
+        for (auto const& f : findings) {
+            details += f.location.describe() + ": " + std::string(severity_name(f.severity)) + ": " + f.message +
+                       " [" + f.rule + "]\n";
+            if (f.rule == fx->rule)
+                got.push_back(fx->entry(f));
         }
+        std::sort(got.begin(), got.end());
+        INFO("all findings:\n" << details);
+        auto expected = testsupport::expected_entries(fx->expected_file());
+        if (update && got != expected && positions(got) == positions(expected))
+            update_expected(fx->expected_file(), got), expected = got;
+        CHECK(got == expected);
+        ++cases;
     }
     CHECK(cases > 0);
+}
+
+TEST_CASE("rule fixture expectations pin the message of every finding", "[rules][fixtures]")
+{
+    for (auto const& patch_file : testsupport::rule_fixture_patches()) {
+        auto file = fs::path(patch_file).replace_extension(".expected");
+        INFO("fixture " << file.string());
+        for (auto const& e : testsupport::expected_entries(file))
+            CHECK(testsupport::entry_position(e) != e.substr(0, e.find('\n')));
+    }
 }
 
 TEST_CASE("every registered rule has a doc page and firing and silent fixtures", "[rules][meta]")
@@ -145,7 +134,7 @@ TEST_CASE("every registered rule has a doc page and firing and silent fixtures",
             for (auto const& f : fs::directory_iterator(dir)) {
                 if (f.path().extension() != ".expected")
                     continue;
-                (expected_lines(f.path()).empty() ? silent : fires) = true;
+                (testsupport::expected_entries(f.path()).empty() ? silent : fires) = true;
             }
         }
         CHECK(fires);

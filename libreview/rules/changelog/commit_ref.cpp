@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/commit_citation.h"
 
 namespace review {
@@ -7,14 +7,17 @@ namespace {
 
 class ChangelogCommitRef final : public Rule {
 public:
+    static inline IntOption const MinIdLength{"min-id-length", 12, "shortest accepted abbreviated id"};
+
     static RuleInfo describe()
     {
         return {"changelog.commit-ref", Severity::Warning, Scope::Patch,
-                "Cite commits as commit <12+ hex> (\"<title>\"); with a repository, the id and title must match",
-                "Changelog", {{"min-id-length", "12", "shortest accepted abbreviated id"}}};
+                "Cite commits as `commit <{min-id-length}+ hex> (\"<title>\")`; with a repository, the id "
+                "and title must match",
+                "Changelog", {MinIdLength.spec()}};
     }
     ChangelogCommitRef(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_min(options.get_int("min-id-length", 12))
+        : Rule(info, severity), m_min(options.get(MinIdLength))
     {
     }
 
@@ -146,6 +149,6 @@ private:
 
 } // namespace
 
-void add_changelog_commit_ref(RuleRegistry& r) { r.add<ChangelogCommitRef>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_commit_ref, ChangelogCommitRef)

@@ -1,7 +1,7 @@
 #include "libreview/core/text.h"
 
 #include <algorithm>
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -20,7 +20,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.footnotes", Severity::Warning, Scope::Patch,
-                "Mark footnotes with ASCII [1] or [*], not unicode superscripts", "Changelog", {}};
+                "Mark footnotes with ASCII `[1]` or `[*]`, not unicode superscripts", "Changelog", {}};
     }
     ChangelogFootnotes(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -59,6 +59,6 @@ public:
 
 } // namespace
 
-void add_changelog_footnotes(RuleRegistry& r) { r.add<ChangelogFootnotes>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_footnotes, ChangelogFootnotes)

@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 #include <algorithm>
@@ -13,7 +13,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.function-ref", Severity::Warning, Scope::Patch,
-                "Write functions the diff defines, calls or changes as function_name() in the changelog",
+                "Write functions the diff defines, calls or changes as `function_name()` in the changelog",
                 "Function References", {}};
     }
     ChangelogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
@@ -45,6 +45,6 @@ public:
 
 } // namespace
 
-void add_changelog_function_ref(RuleRegistry& r) { r.add<ChangelogFunctionRef>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_function_ref, ChangelogFunctionRef)

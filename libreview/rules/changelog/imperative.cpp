@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -35,7 +35,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.imperative", Severity::Warning, Scope::Patch,
-                "Write the changelog in imperative mood ('Add', not 'This patch adds' or 'Added')", "Changelog", {}};
+                "Write the changelog in imperative mood (`Add`, not `This patch adds` or `Added`)", "Changelog", {}};
     }
     ChangelogImperative(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -83,6 +83,6 @@ public:
 
 } // namespace
 
-void add_changelog_imperative(RuleRegistry& r) { r.add<ChangelogImperative>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_imperative, ChangelogImperative)

@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/patch/message.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -32,14 +32,16 @@ bool exempt(std::string_view line)
 
 class ChangelogLineLength final : public Rule {
 public:
+    static inline IntOption const Max{"max", 75, "longest allowed prose line"};
+
     static RuleInfo describe()
     {
         return {"changelog.line-length", Severity::Warning, Scope::Patch,
-                "Wrap changelog lines at 75 columns", "Changelog",
-                {{"max", "75", "longest allowed prose line"}}};
+                "Wrap changelog lines at {max} columns", "Changelog",
+                {Max.spec()}};
     }
     ChangelogLineLength(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_max(options.get_int("max", 75))
+        : Rule(info, severity), m_max(options.get(Max))
     {
     }
 
@@ -71,6 +73,6 @@ private:
 
 } // namespace
 
-void add_changelog_line_length(RuleRegistry& r) { r.add<ChangelogLineLength>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_line_length, ChangelogLineLength)

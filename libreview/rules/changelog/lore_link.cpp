@@ -1,24 +1,25 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
 
 class ChangelogLoreLink final : public Rule {
 public:
+    static inline ListOption const Archives{"archives",
+        {"lkml.org", "marc.info", "spinics.net", "mail-archive.com", "patchwork.kernel.org", "patchwork.ozlabs.org",
+            "lkml.iu.edu", "gmane.org", "narkive.com", "groups.google.com"},
+        "hosts of mail archives to replace with lore links"};
+
     static RuleInfo describe()
     {
         return {"changelog.lore-link", Severity::Warning, Scope::Patch,
                 "Link discussions and reports on lore.kernel.org, not other archives", "Links",
-                {{"archives", "[lkml.org, marc.info, spinics.net, mail-archive.com, patchwork.kernel.org, "
-                              "patchwork.ozlabs.org, lkml.iu.edu, gmane.org, narkive.com, groups.google.com]",
-                  "hosts of mail archives to replace with lore links"}}};
+                {Archives.spec()}};
     }
     ChangelogLoreLink(RuleInfo const& info, Severity severity, RuleOptions const& options)
         : Rule(info, severity),
-          m_archives(options.get_list("archives", {"lkml.org", "marc.info", "spinics.net", "mail-archive.com",
-                                                   "patchwork.kernel.org", "patchwork.ozlabs.org", "lkml.iu.edu",
-                                                   "gmane.org", "narkive.com", "groups.google.com"}))
+          m_archives(options.get(Archives))
     {
     }
 
@@ -64,6 +65,6 @@ private:
 
 } // namespace
 
-void add_changelog_lore_link(RuleRegistry& r) { r.add<ChangelogLoreLink>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_lore_link, ChangelogLoreLink)

@@ -1,18 +1,21 @@
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
 
 class ChangelogMissing final : public Rule {
 public:
+    static inline IntOption const MinChangedLines{
+        "min-changed-lines", 15, "changes with more added+removed lines need a body"};
+
     static RuleInfo describe()
     {
         return {"changelog.missing", Severity::Warning, Scope::Patch,
                 "A non-trivial change has a changelog body", "Changelog",
-                {{"min-changed-lines", "15", "changes with more added+removed lines need a body"}}};
+                {MinChangedLines.spec()}};
     }
     ChangelogMissing(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_min(options.get_int("min-changed-lines", 15))
+        : Rule(info, severity), m_min(options.get(MinChangedLines))
     {
     }
 
@@ -37,6 +40,6 @@ private:
 
 } // namespace
 
-void add_changelog_missing(RuleRegistry& r) { r.add<ChangelogMissing>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_missing, ChangelogMissing)

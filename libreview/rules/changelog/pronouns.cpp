@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -7,14 +7,16 @@ namespace {
 
 class ChangelogPronouns final : public Rule {
 public:
+    static inline IntOption const MaxReports{"max-reports", 1, "findings per patch; the message counts the rest"};
+
     static RuleInfo describe()
     {
         return {"changelog.pronouns", Severity::Warning, Scope::Patch,
                 "Avoid pronouns (I, we, us, our, my, you, your) in changelog prose", "Changelog",
-                {{"max-reports", "1", "findings per patch; the message counts the rest"}}};
+                {MaxReports.spec()}};
     }
     ChangelogPronouns(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_max(options.get_int("max-reports", 1))
+        : Rule(info, severity), m_max(options.get(MaxReports))
     {
     }
 
@@ -56,6 +58,6 @@ private:
 
 } // namespace
 
-void add_changelog_pronouns(RuleRegistry& r) { r.add<ChangelogPronouns>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_pronouns, ChangelogPronouns)

@@ -1,4 +1,4 @@
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -28,6 +28,6 @@ public:
 
 } // namespace
 
-void add_changelog_sdm_numbers(RuleRegistry& r) { r.add<ChangelogSdmNumbers>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_sdm_numbers, ChangelogSdmNumbers)

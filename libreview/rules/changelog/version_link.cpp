@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -42,7 +42,7 @@ public:
     static RuleInfo describe()
     {
         return {"changelog.version-link", Severity::Warning, Scope::Patch,
-                "Link previous versions in the cover letter or below ---, not in the changelog", "Links", {}};
+                "Link previous versions in the cover letter or below `---`, not in the changelog", "Links", {}};
     }
     ChangelogVersionLink(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -74,6 +74,6 @@ private:
 
 } // namespace
 
-void add_changelog_version_link(RuleRegistry& r) { r.add<ChangelogVersionLink>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_version_link, ChangelogVersionLink)

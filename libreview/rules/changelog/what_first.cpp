@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/changelog/module.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -7,14 +7,17 @@ namespace {
 
 class ChangelogWhatFirst final : public Rule {
 public:
+    static inline IntOption const MaxBackgroundParagraphs{
+        "max-background-paragraphs", 2, "paragraphs allowed before the first imperative statement"};
+
     static RuleInfo describe()
     {
         return {"changelog.what-first", Severity::Info, Scope::Patch,
                 "Lead with what changes, then the background", "Changelog",
-                {{"max-background-paragraphs", "2", "paragraphs allowed before the first imperative statement"}}};
+                {MaxBackgroundParagraphs.spec()}};
     }
     ChangelogWhatFirst(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_max(options.get_int("max-background-paragraphs", 2))
+        : Rule(info, severity), m_max(options.get(MaxBackgroundParagraphs))
     {
     }
 
@@ -71,6 +74,6 @@ private:
 
 } // namespace
 
-void add_changelog_what_first(RuleRegistry& r) { r.add<ChangelogWhatFirst>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(changelog_what_first, ChangelogWhatFirst)

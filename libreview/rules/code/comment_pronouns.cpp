@@ -1,4 +1,5 @@
-#include "libreview/rules/code/module.h"
+#include "libreview/rules/code/comments.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -32,6 +33,6 @@ public:
 
 } // namespace
 
-void add_code_comment_pronouns(RuleRegistry& r) { r.add<CodeCommentPronouns>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(code_comment_pronouns, CodeCommentPronouns)

@@ -1,5 +1,6 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/code/module.h"
+#include "libreview/rules/code/comments.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -25,14 +26,17 @@ bool function_doc_line(std::string_view t)
 
 class CodeKernelDoc final : public Rule {
 public:
+    static inline ListOption const KernelDocPaths{
+        "kernel-doc-paths", {"arch/x86/kvm/", "virt/kvm/"}, "where function kernel-doc is not wanted"};
+
     static RuleInfo describe()
     {
         return {"code.kernel-doc", Severity::Warning, Scope::Patch,
                 "No new kernel-doc comments on KVM functions", "Coding Style",
-                {{"paths", "[arch/x86/kvm/, virt/kvm/]", "where function kernel-doc is not wanted"}}};
+                {KernelDocPaths.spec()}};
     }
     CodeKernelDoc(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_paths(options.get_list("paths", {"arch/x86/kvm/", "virt/kvm/"}))
+        : Rule(info, severity), m_paths(options.get(KernelDocPaths))
     {
     }
 
@@ -75,6 +79,6 @@ private:
 
 } // namespace
 
-void add_code_kernel_doc(RuleRegistry& r) { r.add<CodeKernelDoc>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(code_kernel_doc, CodeKernelDoc)

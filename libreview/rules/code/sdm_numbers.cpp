@@ -1,4 +1,5 @@
-#include "libreview/rules/code/module.h"
+#include "libreview/rules/code/comments.h"
+#include "libreview/rules/registry.h"
 #include "libreview/rules/prose.h"
 
 namespace review {
@@ -32,6 +33,6 @@ public:
 
 } // namespace
 
-void add_code_sdm_numbers(RuleRegistry& r) { r.add<CodeSdmNumbers>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(code_sdm_numbers, CodeSdmNumbers)

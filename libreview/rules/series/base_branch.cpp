@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -7,27 +8,31 @@ namespace {
 
 class SeriesBaseBranch final : public Rule {
 public:
+    static inline ListOption const NextRefs{
+        "next-refs", {"kvm-x86/next", "next"}, "refs of the KVM x86 development branch"};
+    static inline ListOption const MainlineRefs{
+        "mainline-refs", {"kvm/master", "master"}, "refs of kvm.git master (current-cycle fixes, rc tags)"};
+    static inline ListOption const MultiArchPaths{"multi-arch-paths",
+        {"virt/kvm/", "include/linux/kvm", "arch/arm64/kvm/", "arch/s390/kvm/", "arch/powerpc/kvm/",
+            "arch/riscv/kvm/", "arch/loongarch/kvm/", "arch/mips/kvm/"},
+        "paths outside x86 whose non-trivial changes make a series multi-arch"};
+    static inline IntOption const TrivialLines{
+        "trivial-lines", 10, "changed lines in multi-arch paths still counted as trivial"};
+
     static RuleInfo describe()
     {
         return {"series.base-branch", Severity::Warning, Scope::Series,
-                "Base the series on kvm-x86/next, kvm.git master for current-cycle fixes, an rc for multi-arch",
+                "Base the series on `kvm-x86/next`, kvm.git `master` for current-cycle fixes, an rc for "
+                "multi-arch",
                 "Base Tree/Branch",
-                {{"next-refs", "[kvm-x86/next, next]", "refs of the KVM x86 development branch"},
-                 {"mainline-refs", "[kvm/master, master]", "refs of kvm.git master (current-cycle fixes, rc tags)"},
-                 {"multi-arch-paths",
-                  "[virt/kvm/, include/linux/kvm, arch/arm64/kvm/, arch/s390/kvm/, arch/powerpc/kvm/, "
-                  "arch/riscv/kvm/, arch/loongarch/kvm/, arch/mips/kvm/]",
-                  "paths outside x86 whose non-trivial changes make a series multi-arch"},
-                 {"trivial-lines", "10", "changed lines in multi-arch paths still counted as trivial"}}};
+                {NextRefs.spec(), MainlineRefs.spec(), MultiArchPaths.spec(), TrivialLines.spec()}};
     }
     SeriesBaseBranch(RuleInfo const& info, Severity severity, RuleOptions const& o)
         : Rule(info, severity),
-          m_next(o.get_list("next-refs", {"kvm-x86/next", "next"})),
-          m_mainline(o.get_list("mainline-refs", {"kvm/master", "master"})),
-          m_multi_arch(o.get_list("multi-arch-paths",
-                                  {"virt/kvm/", "include/linux/kvm", "arch/arm64/kvm/", "arch/s390/kvm/",
-                                   "arch/powerpc/kvm/", "arch/riscv/kvm/", "arch/loongarch/kvm/", "arch/mips/kvm/"})),
-          m_trivial(o.get_int("trivial-lines", 10))
+          m_next(o.get(NextRefs)),
+          m_mainline(o.get(MainlineRefs)),
+          m_multi_arch(o.get(MultiArchPaths)),
+          m_trivial(o.get(TrivialLines))
     {
     }
 
@@ -117,6 +122,6 @@ private:
 
 } // namespace
 
-void add_series_base_branch(RuleRegistry& r) { r.add<SeriesBaseBranch>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_base_branch, SeriesBaseBranch)

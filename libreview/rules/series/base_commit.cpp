@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
@@ -8,7 +9,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.base-commit", Severity::Error, Scope::Series,
-                "Record the series' base with git format-patch --base", "Git Base", {}};
+                "Record the series' base with `git format-patch --base`", "Git Base", {}};
     }
     SeriesBaseCommit(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -36,6 +37,6 @@ public:
 
 } // namespace
 
-void add_series_base_commit(RuleRegistry& r) { r.add<SeriesBaseCommit>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_base_commit, SeriesBaseCommit)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
@@ -33,15 +34,18 @@ std::string describe_interval(std::int64_t seconds)
 
 class SeriesCadence final : public Rule {
 public:
+    static inline IntOption const MinHours{"min-hours", 24, "minimum time between version N-1 and N, in hours"};
+    static inline BoolOption const SkipWeekends{
+        "skip-weekends", true, "do not count Saturday and Sunday (UTC) towards the minimum"};
+
     static RuleInfo describe()
     {
         return {"series.cadence", Severity::Warning, Scope::Series,
                 "Wait at least one business day between versions", "Posting",
-                {{"min-hours", "24", "minimum time between version N-1 and N, in hours"},
-                 {"skip-weekends", "true", "do not count Saturday and Sunday (UTC) towards the minimum"}}};
+                {MinHours.spec(), SkipWeekends.spec()}};
     }
     SeriesCadence(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_min_hours(o.get_int("min-hours", 24)), m_skip_weekends(o.get_bool("skip-weekends", true))
+        : Rule(info, severity), m_min_hours(o.get(MinHours)), m_skip_weekends(o.get(SkipWeekends))
     {
     }
 
@@ -83,6 +87,6 @@ private:
 
 } // namespace
 
-void add_series_cadence(RuleRegistry& r) { r.add<SeriesCadence>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_cadence, SeriesCadence)

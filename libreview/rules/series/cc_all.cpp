@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -11,14 +12,16 @@ namespace {
 
 class SeriesCcAll final : public Rule {
 public:
+    static inline ListOption const Ignore{"ignore", {"stable@vger.kernel.org"}, "addresses exempt from the rule"};
+
     static RuleInfo describe()
     {
         return {"series.cc-all", Severity::Warning, Scope::Series,
                 "Put everyone on To/Cc of every patch and the cover letter", "Posting",
-                {{"ignore", "[stable@vger.kernel.org]", "addresses exempt from the rule"}}};
+                {Ignore.spec()}};
     }
     SeriesCcAll(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_ignore(o.get_list("ignore", {"stable@vger.kernel.org"}))
+        : Rule(info, severity), m_ignore(o.get(Ignore))
     {
         for (auto& a : m_ignore)
             a = text::to_lower(a);
@@ -82,6 +85,6 @@ private:
 
 } // namespace
 
-void add_series_cc_all(RuleRegistry& r) { r.add<SeriesCcAll>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_cc_all, SeriesCcAll)

@@ -1,18 +1,21 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
 
 class SeriesFeatureTests final : public Rule {
 public:
+    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
+
     static RuleInfo describe()
     {
         return {"series.feature-tests", Severity::Warning, Scope::Series,
                 "New uAPI and capabilities come with selftests", "New Features",
-                {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"}}};
+                {TestsPath.spec()}};
     }
     SeriesFeatureTests(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get_string("tests-path", "tools/testing/selftests/kvm/"))
+        : Rule(info, severity), m_tests(o.get(TestsPath))
     {
     }
 
@@ -34,6 +37,6 @@ private:
 
 } // namespace
 
-void add_series_feature_tests(RuleRegistry& r) { r.add<SeriesFeatureTests>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_feature_tests, SeriesFeatureTests)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -7,18 +8,20 @@ namespace {
 
 class SeriesFixReproducer final : public Rule {
 public:
+    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
+    static inline ListOption const Words{"words",
+        {"reproduc", "syzkaller", "syzbot", "selftest", "kvm-unit-tests", "test case", "testcase"},
+        "words that name a reproducer"};
+
     static RuleInfo describe()
     {
         return {"series.fix-reproducer", Severity::Info, Scope::Series,
                 "A bug fix names its reproducer or adds a regression test", "Bug Fixes",
-                {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"},
-                 {"words", "[reproduc, syzkaller, syzbot, selftest, kvm-unit-tests, test case, testcase]",
-                  "words that name a reproducer"}}};
+                {TestsPath.spec(), Words.spec()}};
     }
     SeriesFixReproducer(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get_string("tests-path", "tools/testing/selftests/kvm/")),
-          m_words(o.get_list("words", {"reproduc", "syzkaller", "syzbot", "selftest", "kvm-unit-tests", "test case",
-                                       "testcase"}))
+        : Rule(info, severity), m_tests(o.get(TestsPath)),
+          m_words(o.get(Words))
     {
     }
 
@@ -47,6 +50,6 @@ private:
 
 } // namespace
 
-void add_series_fix_reproducer(RuleRegistry& r) { r.add<SeriesFixReproducer>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_fix_reproducer, SeriesFixReproducer)

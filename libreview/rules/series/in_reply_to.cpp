@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include <set>
 
@@ -10,7 +11,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.in-reply-to", Severity::Warning, Scope::Series,
-                "Do not post a new version or a fix In-Reply-To an earlier version or the report", "Links", {}};
+                "Do not post a new version or a fix `In-Reply-To:` an earlier version or the report", "Links", {}};
     }
     SeriesInReplyTo(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -53,6 +54,6 @@ public:
 
 } // namespace
 
-void add_series_in_reply_to(RuleRegistry& r) { r.add<SeriesInReplyTo>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_in_reply_to, SeriesInReplyTo)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -7,20 +8,22 @@ namespace {
 
 class SeriesKutSeparate final : public Rule {
 public:
+    static inline ListOption const KernelPaths{"kernel-paths",
+        {"arch/", "virt/", "include/", "tools/", "Documentation/", "MAINTAINERS"}, "paths only the kernel has"};
+    static inline ListOption const KutPaths{"kut-paths",
+        {"x86/unittests.cfg", "lib/x86/", "lib/libcflat.h", "s390x/", "run_tests.sh", "scripts/arch-run.sh"},
+        "paths only kvm-unit-tests has"};
+
     static RuleInfo describe()
     {
         return {"series.kut-separate", Severity::Error, Scope::Series,
                 "Never mix kvm-unit-tests patches into a kernel series", "Co-Posting Tests",
-                {{"kernel-paths", "[arch/, virt/, include/, tools/, Documentation/, MAINTAINERS]",
-                  "paths only the kernel has"},
-                 {"kut-paths", "[x86/unittests.cfg, lib/x86/, lib/libcflat.h, s390x/, run_tests.sh, scripts/arch-run.sh]",
-                  "paths only kvm-unit-tests has"}}};
+                {KernelPaths.spec(), KutPaths.spec()}};
     }
     SeriesKutSeparate(RuleInfo const& info, Severity severity, RuleOptions const& o)
         : Rule(info, severity),
-          m_kernel(o.get_list("kernel-paths", {"arch/", "virt/", "include/", "tools/", "Documentation/", "MAINTAINERS"})),
-          m_kut(o.get_list("kut-paths", {"x86/unittests.cfg", "lib/x86/", "lib/libcflat.h", "s390x/", "run_tests.sh",
-                                         "scripts/arch-run.sh"}))
+          m_kernel(o.get(KernelPaths)),
+          m_kut(o.get(KutPaths))
     {
     }
 
@@ -69,6 +72,6 @@ private:
 
 } // namespace
 
-void add_series_kut_separate(RuleRegistry& r) { r.add<SeriesKutSeparate>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_kut_separate, SeriesKutSeparate)

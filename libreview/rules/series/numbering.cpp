@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include <set>
 
@@ -10,7 +11,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.numbering", Severity::Error, Scope::Series,
-                "Number [PATCH vN m/n] completely and consistently; add a 0/n cover letter", "Posting", {}};
+                "Number `[PATCH vN m/n]` completely and consistently; add a 0/n cover letter", "Posting", {}};
     }
     SeriesNumbering(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -54,6 +55,6 @@ public:
 
 } // namespace
 
-void add_series_numbering(RuleRegistry& r) { r.add<SeriesNumbering>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_numbering, SeriesNumbering)

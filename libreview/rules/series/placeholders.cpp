@@ -1,18 +1,22 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
 
 class SeriesPlaceholders final : public Rule {
 public:
+    static inline ListOption const Markers{
+        "markers", {"*** SUBJECT HERE ***", "*** BLURB HERE ***"}, "template text to refuse"};
+
     static RuleInfo describe()
     {
         return {"series.placeholders", Severity::Error, Scope::Series,
                 "Replace the cover letter template text", "Posting",
-                {{"markers", "['*** SUBJECT HERE ***', '*** BLURB HERE ***']", "template text to refuse"}}};
+                {Markers.spec()}};
     }
     SeriesPlaceholders(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_markers(o.get_list("markers", {"*** SUBJECT HERE ***", "*** BLURB HERE ***"}))
+        : Rule(info, severity), m_markers(o.get(Markers))
     {
     }
 
@@ -45,6 +49,6 @@ private:
 
 } // namespace
 
-void add_series_placeholders(RuleRegistry& r) { r.add<SeriesPlaceholders>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_placeholders, SeriesPlaceholders)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -7,18 +8,20 @@ namespace {
 
 class SeriesRfc final : public Rule {
 public:
+    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
+    static inline ListOption const FeedbackWords{"feedback-words",
+        {"feedback", "comments", "thoughts", "opinion", "question", "looking for", "?"},
+        "words that show an RFC asks for something"};
+
     static RuleInfo describe()
     {
         return {"series.rfc", Severity::Warning, Scope::Series,
                 "Tag features without tests RFC; an RFC's cover letter says what feedback is wanted", "New Features",
-                {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"},
-                 {"feedback-words", "[feedback, comments, thoughts, opinion, question, looking for, ?]",
-                  "words that show an RFC asks for something"}}};
+                {TestsPath.spec(), FeedbackWords.spec()}};
     }
     SeriesRfc(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get_string("tests-path", "tools/testing/selftests/kvm/")),
-          m_words(o.get_list("feedback-words",
-                             {"feedback", "comments", "thoughts", "opinion", "question", "looking for", "?"}))
+        : Rule(info, severity), m_tests(o.get(TestsPath)),
+          m_words(o.get(FeedbackWords))
     {
     }
 
@@ -52,6 +55,6 @@ private:
 
 } // namespace
 
-void add_series_rfc(RuleRegistry& r) { r.add<SeriesRfc>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_rfc, SeriesRfc)

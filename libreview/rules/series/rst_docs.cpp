@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -25,7 +26,7 @@ public:
     static RuleInfo describe()
     {
         return {"series.rst-docs", Severity::Info, Scope::Series,
-                ".rst changes must build htmldocs cleanly", "Testing", {}};
+                "`.rst` changes must build htmldocs cleanly", "Testing", {}};
     }
     SeriesRstDocs(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -60,6 +61,6 @@ public:
 
 } // namespace
 
-void add_series_rst_docs(RuleRegistry& r) { r.add<SeriesRstDocs>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_rst_docs, SeriesRstDocs)

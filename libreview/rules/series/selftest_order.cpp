@@ -1,18 +1,21 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
 
 class SeriesSelftestOrder final : public Rule {
 public:
+    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
+
     static RuleInfo describe()
     {
         return {"series.selftest-order", Severity::Warning, Scope::Series,
                 "Order selftests for bisection: a new test after its fix", "Co-Posting Tests",
-                {{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"}}};
+                {TestsPath.spec()}};
     }
     SeriesSelftestOrder(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get_string("tests-path", "tools/testing/selftests/kvm/"))
+        : Rule(info, severity), m_tests(o.get(TestsPath))
     {
     }
 
@@ -64,6 +67,6 @@ private:
 
 } // namespace
 
-void add_series_selftest_order(RuleRegistry& r) { r.add<SeriesSelftestOrder>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_selftest_order, SeriesSelftestOrder)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -7,14 +8,16 @@ namespace {
 
 class SeriesStableRecipient final : public Rule {
 public:
+    static inline StringOption const Address{"address", "stable@vger.kernel.org", "the stable list address"};
+
     static RuleInfo describe()
     {
         return {"series.stable-recipient", Severity::Info, Scope::Series,
-                "Cc: stable@vger.kernel.org is a trailer; the mail need not go to stable@", "Fixes",
-                {{"address", "stable@vger.kernel.org", "the stable list address"}}};
+                "`Cc: stable@vger.kernel.org` is a trailer; the mail need not go to stable@", "Fixes",
+                {Address.spec()}};
     }
     SeriesStableRecipient(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_address(text::to_lower(o.get_string("address", "stable@vger.kernel.org")))
+        : Rule(info, severity), m_address(text::to_lower(o.get(Address)))
     {
     }
 
@@ -45,6 +48,6 @@ private:
 
 } // namespace
 
-void add_series_stable_recipient(RuleRegistry& r) { r.add<SeriesStableRecipient>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_stable_recipient, SeriesStableRecipient)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -7,24 +8,24 @@ namespace {
 
 class SeriesTestingStatement final : public Rule {
 public:
+    static inline ListOption const UntestedWords{"untested-words",
+        {"untested", "not tested", "compile tested", "compile-tested", "build tested", "build-tested",
+            "only compiled", "could not test", "couldn't test", "unable to test"},
+        "words that admit incomplete testing"};
+    static inline ListOption const TestedWords{"tested-words",
+        {"tested on ", "tested with", "tested by", "ran ", "passes", "selftests", "kvm-unit-tests"},
+        "words that describe testing done"};
+
     static RuleInfo describe()
     {
         return {"series.testing-statement", Severity::Info, Scope::Series,
                 "Say what testing was done where a series could not be fully tested", "Testing",
-                {{"untested-words",
-                  "[untested, not tested, compile tested, compile-tested, build tested, build-tested, only compiled, "
-                  "could not test, couldn't test, unable to test]",
-                  "words that admit incomplete testing"},
-                 {"tested-words", "['tested on ', tested with, tested by, ran , passes, selftests, kvm-unit-tests]",
-                  "words that describe testing done"}}};
+                {UntestedWords.spec(), TestedWords.spec()}};
     }
     SeriesTestingStatement(RuleInfo const& info, Severity severity, RuleOptions const& o)
         : Rule(info, severity),
-          m_untested(o.get_list("untested-words", {"untested", "not tested", "compile tested", "compile-tested",
-                                                   "build tested", "build-tested", "only compiled", "could not test",
-                                                   "couldn't test", "unable to test"})),
-          m_tested(o.get_list("tested-words",
-                              {"tested on ", "tested with", "tested by", "ran ", "passes", "selftests", "kvm-unit-tests"}))
+          m_untested(o.get(UntestedWords)),
+          m_tested(o.get(TestedWords))
     {
     }
 
@@ -52,6 +53,6 @@ private:
 
 } // namespace
 
-void add_series_testing_statement(RuleRegistry& r) { r.add<SeriesTestingStatement>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_testing_statement, SeriesTestingStatement)

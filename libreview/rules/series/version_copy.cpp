@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include "libreview/core/text.h"
 
@@ -56,6 +57,6 @@ public:
 
 } // namespace
 
-void add_series_version_copy(RuleRegistry& r) { r.add<SeriesVersionCopy>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_version_copy, SeriesVersionCopy)

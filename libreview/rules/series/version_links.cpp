@@ -1,18 +1,22 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 namespace review {
 namespace {
 
 class SeriesVersionLinks final : public Rule {
 public:
+    static inline ListOption const Hosts{
+        "hosts", {"lore.kernel.org", "lkml.kernel.org", "patch.msgid.link"}, "archives accepted as links"};
+
     static RuleInfo describe()
     {
         return {"series.version-links", Severity::Warning, Scope::Series,
                 "Link previous versions with lore links", "Links",
-                {{"hosts", "[lore.kernel.org, lkml.kernel.org, patch.msgid.link]", "archives accepted as links"}}};
+                {Hosts.spec()}};
     }
     SeriesVersionLinks(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_hosts(o.get_list("hosts", {"lore.kernel.org", "lkml.kernel.org", "patch.msgid.link"}))
+        : Rule(info, severity), m_hosts(o.get(Hosts))
     {
     }
 
@@ -42,6 +46,6 @@ private:
 
 } // namespace
 
-void add_series_version_links(RuleRegistry& r) { r.add<SeriesVersionLinks>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_version_links, SeriesVersionLinks)

@@ -1,4 +1,5 @@
-#include "libreview/rules/series/module.h"
+#include "libreview/rules/registry.h"
+#include "libreview/rules/series/series_text.h"
 
 #include <algorithm>
 
@@ -40,6 +41,6 @@ public:
 
 } // namespace
 
-void add_series_version_log(RuleRegistry& r) { r.add<SeriesVersionLog>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(series_version_log, SeriesVersionLog)

@@ -1,20 +1,22 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/shortlog/correction.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
 
 class ShortlogCapitalize final : public Rule {
 public:
+    static inline ListOption const ExemptWords{"exempt-words", {}, "lowercase words allowed to open the description"};
+
     static RuleInfo describe()
     {
         return {"shortlog.capitalize", Severity::Warning, Scope::Patch,
                 "Capitalize the first word of the shortlog description", "Shortlog",
-                {{"exempt-words", "[]", "lowercase words allowed to open the description"}}};
+                {ExemptWords.spec()}};
     }
     ShortlogCapitalize(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_exempt(options.get_list("exempt-words", {}))
+        : Rule(info, severity), m_exempt(options.get(ExemptWords))
     {
     }
 
@@ -44,6 +46,6 @@ private:
 
 } // namespace
 
-void add_shortlog_capitalize(RuleRegistry& r) { r.add<ShortlogCapitalize>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_capitalize, ShortlogCapitalize)

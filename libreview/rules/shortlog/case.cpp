@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/shortlog/correction.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -10,7 +10,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.case", Severity::Warning, Scope::Patch,
-                "Prefix and topic names are case sensitive ('KVM: x86:', not 'kvm: X86:')", "Shortlog", {}};
+                "Prefix and topic names are case sensitive (`KVM: x86:`, not `kvm: X86:`)", "Shortlog", {}};
     }
     ShortlogCase(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -47,6 +47,6 @@ public:
 
 } // namespace
 
-void add_shortlog_case(RuleRegistry& r) { r.add<ShortlogCase>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_case, ShortlogCase)

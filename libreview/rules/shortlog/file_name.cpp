@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -35,6 +35,6 @@ public:
 
 } // namespace
 
-void add_shortlog_file_name(RuleRegistry& r) { r.add<ShortlogFileName>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_file_name, ShortlogFileName)

@@ -1,7 +1,7 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/prose.h"
 #include "libreview/rules/shortlog/correction.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 #include <algorithm>
 
@@ -13,7 +13,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.function-ref", Severity::Warning, Scope::Patch,
-                "Write functions named in the shortlog as function_name()", "Function References", {}};
+                "Write functions named in the shortlog as `function_name()`", "Function References", {}};
     }
     ShortlogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -43,6 +43,6 @@ public:
 
 } // namespace
 
-void add_shortlog_function_ref(RuleRegistry& r) { r.add<ShortlogFunctionRef>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_function_ref, ShortlogFunctionRef)

@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -9,7 +9,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.prefix", Severity::Error, Scope::Patch,
-                "Start a KVM change's shortlog with 'KVM: <topic>: '", "Shortlog", {}};
+                "Start a KVM change's shortlog with `KVM: <topic>: `", "Shortlog", {}};
     }
     ShortlogPrefix(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -66,6 +66,6 @@ public:
 
 } // namespace
 
-void add_shortlog_prefix(RuleRegistry& r) { r.add<ShortlogPrefix>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_prefix, ShortlogPrefix)

@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/shortlog/correction.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -29,6 +29,6 @@ public:
 
 } // namespace
 
-void add_shortlog_punctuation(RuleRegistry& r) { r.add<ShortlogPunctuation>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_punctuation, ShortlogPunctuation)

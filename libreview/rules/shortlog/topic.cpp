@@ -1,21 +1,23 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
 
 class ShortlogTopic final : public Rule {
 public:
+    static inline BoolOption const OpenSubtopics{"open-subtopics", false,
+        "accept '<topic>/<anything>' for a known topic, as repositories that name a test or file "
+        "after the area do ('x86/msr:', 'lib/acpi:')"};
+
     static RuleInfo describe()
     {
         return {"shortlog.topic", Severity::Warning, Scope::Patch,
                 "Use one of the profile's topics; new topics need an on-list discussion", "Shortlog",
-                {{"open-subtopics", "false",
-                  "accept '<topic>/<anything>' for a known topic, as repositories that name a test or file "
-                  "after the area do ('x86/msr:', 'lib/acpi:')"}}};
+                {OpenSubtopics.spec()}};
     }
     ShortlogTopic(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_open_subtopics(options.get_bool("open-subtopics", false))
+        : Rule(info, severity), m_open_subtopics(options.get(OpenSubtopics))
     {
     }
 
@@ -74,6 +76,6 @@ private:
 
 } // namespace
 
-void add_shortlog_topic(RuleRegistry& r) { r.add<ShortlogTopic>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_topic, ShortlogTopic)

@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 #include <algorithm>
 
@@ -11,7 +11,8 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.topic-fit", Severity::Warning, Scope::Patch,
-                "The topic fits the touched files: their first common parent in the topic tree", "Shortlog", {}};
+                "The topic fits the touched files: their first common parent in the topic tree", "Shortlog", {},
+                "info when coarser"};
     }
     ShortlogTopicFit(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -113,6 +114,6 @@ public:
 
 } // namespace
 
-void add_shortlog_topic_fit(RuleRegistry& r) { r.add<ShortlogTopicFit>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_topic_fit, ShortlogTopicFit)

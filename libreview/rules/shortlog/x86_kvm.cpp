@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/shortlog/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -9,7 +9,7 @@ public:
     static RuleInfo describe()
     {
         return {"shortlog.x86-kvm", Severity::Error, Scope::Patch,
-                "'x86/kvm:' is only for Linux-as-a-KVM-guest changes (arch/x86/kernel/kvm.c)", "Shortlog", {}};
+                "`x86/kvm:` is only for Linux-as-a-KVM-guest changes (arch/x86/kernel/kvm.c)", "Shortlog", {}};
     }
     ShortlogX86Kvm(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -46,6 +46,6 @@ public:
 
 } // namespace
 
-void add_shortlog_x86_kvm(RuleRegistry& r) { r.add<ShortlogX86Kvm>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(shortlog_x86_kvm, ShortlogX86Kvm)

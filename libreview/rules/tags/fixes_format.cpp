@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/commit_citation.h"
-#include "libreview/rules/tags/module.h"
+#include "libreview/rules/registry.h"
 
 #include <algorithm>
 
@@ -23,14 +23,16 @@ bool is_reference_form(std::string_view value)
 
 class TagsFixesFormat final : public Rule {
 public:
+    static inline IntOption const MinIdLength{"min-id-length", 12, "shortest accepted abbreviated id"};
+
     static RuleInfo describe()
     {
         return {"tags.fixes-format", Severity::Error, Scope::Patch,
-                "Write Fixes: <12+ hex> (\"<exact title>\") on one line", "Fixes",
-                {{"min-id-length", "12", "shortest accepted abbreviated id"}}};
+                "Write `Fixes: <{min-id-length}+ hex> (\"<exact title>\")` on one line", "Fixes",
+                {MinIdLength.spec()}, "warning for a short id or a date"};
     }
     TagsFixesFormat(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_min(options.get_int("min-id-length", 12))
+        : Rule(info, severity), m_min(options.get(MinIdLength))
     {
     }
 
@@ -78,6 +80,6 @@ private:
 
 } // namespace
 
-void add_tags_fixes_format(RuleRegistry& r) { r.add<TagsFixesFormat>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(tags_fixes_format, TagsFixesFormat)

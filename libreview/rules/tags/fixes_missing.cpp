@@ -1,24 +1,25 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/tags/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
 
 class TagsFixesMissing final : public Rule {
 public:
+    static inline ListOption const ExemptWords{"exempt-words",
+        {"typo", "typos", "comment", "comments", "spelling", "grammar", "whitespace", "indentation", "kernel-doc",
+            "documentation", "doc", "docs", "formatting", "style", "checkpatch"},
+        "a 'Fix ...' title naming one of these is not a bug fix"};
+
     static RuleInfo describe()
     {
         return {"tags.fixes-missing", Severity::Warning, Scope::Patch,
-                "A bug fix carries Fixes:, even when no backport is wanted", "Fixes",
-                {{"exempt-words", "[typo, typos, comment, comments, spelling, grammar, whitespace, indentation, "
-                                  "kernel-doc, documentation, doc, docs, formatting, style, checkpatch]",
-                  "a 'Fix ...' title naming one of these is not a bug fix"}}};
+                "A bug fix carries `Fixes:`, even when no backport is wanted", "Fixes",
+                {ExemptWords.spec()}};
     }
     TagsFixesMissing(RuleInfo const& info, Severity severity, RuleOptions const& options)
         : Rule(info, severity),
-          m_exempt(options.get_list("exempt-words", {"typo", "typos", "comment", "comments", "spelling", "grammar",
-                                                     "whitespace", "indentation", "kernel-doc", "documentation",
-                                                     "doc", "docs", "formatting", "style", "checkpatch"}))
+          m_exempt(options.get(ExemptWords))
     {
     }
 
@@ -68,6 +69,6 @@ private:
 
 } // namespace
 
-void add_tags_fixes_missing(RuleRegistry& r) { r.add<TagsFixesMissing>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(tags_fixes_missing, TagsFixesMissing)

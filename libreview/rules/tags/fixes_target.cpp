@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/commit_citation.h"
-#include "libreview/rules/tags/module.h"
+#include "libreview/rules/registry.h"
 
 #include <algorithm>
 
@@ -28,7 +28,8 @@ public:
     static RuleInfo describe()
     {
         return {"tags.fixes-target", Severity::Error, Scope::Patch,
-                "The Fixes: id resolves to a commit whose subject is the quoted title", "Fixes", {}};
+                "The `Fixes:` id resolves to a commit whose subject is the quoted title", "Fixes", {},
+                "warning for a title shortened with `[...]`, or a target that is no ancestor"};
     }
     TagsFixesTarget(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
 
@@ -82,6 +83,6 @@ public:
 
 } // namespace
 
-void add_tags_fixes_target(RuleRegistry& r) { r.add<TagsFixesTarget>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(tags_fixes_target, TagsFixesTarget)

@@ -1,18 +1,21 @@
-#include "libreview/rules/tags/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
 
 class TagsReportedCloses final : public Rule {
 public:
+    static inline BoolOption const Strict{
+        "strict", false, "require Closes:/Link: directly after the Reported-by: lines"};
+
     static RuleInfo describe()
     {
         return {"tags.reported-closes", Severity::Warning, Scope::Patch,
-                "Follow Reported-by: with Closes: or Link: to the report", "Links",
-                {{"strict", "false", "require Closes:/Link: directly after the Reported-by: lines"}}};
+                "Follow `Reported-by:` with `Closes:` or `Link:` to the report", "Links",
+                {Strict.spec()}};
     }
     TagsReportedCloses(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_strict(options.get_bool("strict", false))
+        : Rule(info, severity), m_strict(options.get(Strict))
     {
     }
 
@@ -48,6 +51,6 @@ private:
 
 } // namespace
 
-void add_tags_reported_closes(RuleRegistry& r) { r.add<TagsReportedCloses>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(tags_reported_closes, TagsReportedCloses)

@@ -1,5 +1,5 @@
 #include "libreview/core/text.h"
-#include "libreview/rules/tags/module.h"
+#include "libreview/rules/registry.h"
 
 #include <algorithm>
 
@@ -51,18 +51,20 @@ bool added_on_application(Trailer const& t)
 
 class TagsSignoff final : public Rule {
 public:
+    static inline StringOption const AddressMismatch{"address-mismatch", "warning",
+        "severity when one person signs off with another address than they write or send with"};
+
     static RuleInfo describe()
     {
         return {"tags.signoff", Severity::Error, Scope::Patch,
-                "The author signs off, Co-developed-by: is followed by that person's Signed-off-by:, and the "
-                "sender's sign-off is last",
+                "The author signs off, `Co-developed-by:` is followed by that person's `Signed-off-by:`, "
+                "and the sender's sign-off is last",
                 "Submitting patches",
-                {{"address-mismatch", "warning",
-                  "severity when one person signs off with another address than they write or send with"}}};
+                {AddressMismatch.spec()}};
     }
     TagsSignoff(RuleInfo const& info, Severity severity, RuleOptions const& options)
         : Rule(info, severity),
-          m_mismatch(std::min(severity, parse_severity(options.get_string("address-mismatch", "warning"))
+          m_mismatch(std::min(severity, parse_severity(options.get(AddressMismatch))
                                             .value_or(Severity::Warning)))
     {
     }
@@ -161,6 +163,6 @@ private:
 
 } // namespace
 
-void add_tags_signoff(RuleRegistry& r) { r.add<TagsSignoff>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(tags_signoff, TagsSignoff)

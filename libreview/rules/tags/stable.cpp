@@ -1,6 +1,6 @@
 #include "libreview/core/text.h"
 #include "libreview/rules/commit_citation.h"
-#include "libreview/rules/tags/module.h"
+#include "libreview/rules/registry.h"
 
 namespace review {
 namespace {
@@ -17,14 +17,17 @@ std::string strip_brackets(std::string_view v)
 
 class TagsStable final : public Rule {
 public:
+    static inline BoolOption const AskReleased{
+        "ask-released", true, "info finding for a Fixes: into a released kernel without a stable tag"};
+
     static RuleInfo describe()
     {
         return {"tags.stable", Severity::Error, Scope::Patch,
-                "Request backports with the trailer 'Cc: stable@vger.kernel.org'", "Fixes",
-                {{"ask-released", "true", "info finding for a Fixes: into a released kernel without a stable tag"}}};
+                "Request backports with the trailer `Cc: stable@vger.kernel.org`", "Fixes",
+                {AskReleased.spec()}, "info for the released-kernel question"};
     }
     TagsStable(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_ask(options.get_bool("ask-released", true))
+        : Rule(info, severity), m_ask(options.get(AskReleased))
     {
     }
 
@@ -89,6 +92,6 @@ private:
 
 } // namespace
 
-void add_tags_stable(RuleRegistry& r) { r.add<TagsStable>(); }
-
 } // namespace review
+
+KVMX_REGISTER_RULE(tags_stable, TagsStable)

@@ -1,14 +1,12 @@
 #pragma once
+// Helpers the code.* rules share: which files are C, and the comment text of
+// added lines.
 #include "libreview/patch/diff.h"
-#include "libreview/rules/registry.h"
 
 #include <functional>
 #include <string_view>
 
 namespace review {
-void add_code_comment_pronouns(RuleRegistry&);
-void add_code_kernel_doc(RuleRegistry&);
-void add_code_sdm_numbers(RuleRegistry&);
 
 // C, header and assembly files.
 bool is_c_source(std::string_view path);

@@ -1,15 +1,8 @@
-#include "libreview/rules/code/module.h"
+#include "libreview/rules/code/comments.h"
 
 #include "libreview/core/text.h"
 
 namespace review {
-
-void register_code_rules(RuleRegistry& r)
-{
-    add_code_comment_pronouns(r);
-    add_code_kernel_doc(r);
-    add_code_sdm_numbers(r);
-}
 
 bool is_c_source(std::string_view path)
 {
