@@ -94,8 +94,15 @@ CREATE TABLE findings_cache(members_hash TEXT PRIMARY KEY, profile TEXT NOT NULL
                             warnings INTEGER NOT NULL, findings TEXT NOT NULL);
 )SQL";
 
+// Version 2: gate reports imported by `kvmx queue gate-result`.
+constexpr char const* schema_v2 = R"SQL(
+CREATE TABLE gate_results(series_id INTEGER NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL,
+                          imported INTEGER NOT NULL, report TEXT NOT NULL, checks TEXT NOT NULL,
+                          PRIMARY KEY(series_id, version));
+)SQL";
+
 // Migrations: index i takes the schema from version i to i + 1.
-std::vector<char const*> const migrations = {schema_v1};
+std::vector<char const*> const migrations = {schema_v1, schema_v2};
 
 } // namespace
 
@@ -225,6 +232,15 @@ Result<void> Queue::mark_applied(std::vector<AppliedMark> const& marks, std::str
                                "VALUES(?1, ?2, ?3, ?4, strftime('%s', 'now'))"));
     for (auto const& m : marks)
         TRY_VOID(st.bind(1, m.message_id).bind(2, m.commit).bind(3, branch).bind(4, m.how).run());
+    return tx.commit();
+}
+
+Result<void> Queue::set_gate_result(std::int64_t id, GateResultView const& g)
+{
+    auto tx = TRY(m_db.begin());
+    auto st = TRY(m_db.prepare("INSERT OR REPLACE INTO gate_results(series_id, version, status, imported, report, "
+                               "checks) VALUES(?1, ?2, ?3, strftime('%s', 'now'), ?4, ?5)"));
+    TRY_VOID(st.bind(1, id).bind(2, g.version).bind(3, g.status).bind(4, g.report).bind(5, g.checks).run());
     return tx.commit();
 }
 

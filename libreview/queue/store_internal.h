@@ -62,6 +62,7 @@ struct Queue::Snapshot {
     std::unordered_map<std::int64_t, std::vector<Reply>> replies_to; // target row -> replies
     std::unordered_map<std::string, std::tuple<std::string, int, int, std::string>> findings;
     std::unordered_map<std::string, std::pair<std::string, std::string>> applied; // message id -> commit, how
+    std::unordered_map<std::int64_t, GateResultView> gates; // series id -> newest gate report
 };
 
 } // namespace review::queue

@@ -120,6 +120,17 @@ Result<Queue::Snapshot> Queue::load(std::optional<std::int64_t> only)
         while (TRY(st.step()))
             snap.applied[st.text(0)] = {st.text(1), st.text(2)};
     }
+    {
+        // The newest report per series; its text for show only.
+        auto st = TRY(m_db.prepare(std::string("SELECT series_id, version, status, imported, ") +
+                                   (only ? "report, checks" : "'', ''") +
+                                   " FROM gate_results" + (only ? " WHERE series_id = ?1" : "") +
+                                   " ORDER BY imported, rowid"));
+        if (only)
+            st.bind(1, *only);
+        while (TRY(st.step()))
+            snap.gates[st.integer(0)] = {st.text(1), st.text(2), st.integer(3), st.text(4), st.text(5)};
+    }
     return snap;
 }
 

@@ -182,6 +182,8 @@ SeriesView build_series_view(Snap const& snap, Snap::Series const& s, bool detai
         return v;
     for (std::size_t k = 0; k + 1 < v.versions.size(); ++k)
         v.versions[k].superseded = true;
+    if (auto g = snap.gates.find(s.id); g != snap.gates.end())
+        v.gate = g->second;
     auto const& latest = v.versions.back();
     v.subject = latest.title;
     v.first_posted = v.versions.front().date;
