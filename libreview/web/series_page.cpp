@@ -32,6 +32,15 @@ std::size_t number(std::string const& s)
     return static_cast<std::size_t>(std::stoul(s));
 }
 
+// Text for a <pre>: escaped, each line cut at 4000 bytes.
+void pre_text(std::string& b, std::string_view text)
+{
+    for (auto line : text::split_lines(text)) {
+        append_escaped(b, line.substr(0, 4000));
+        b += "\n";
+    }
+}
+
 void finding_html(std::string& b, q::FindingView const& f, int line)
 {
     b += "<div class=\"finding " + escape(f.severity) + "\" role=\"note\">" + escape(f.severity);
@@ -195,7 +204,7 @@ void copy_html(std::string& b, q::SeriesView const& s, q::VersionMails const& ma
     b += "<section id=\"am\"><h2>Apply and thank</h2><p><code>kvmx am " + escape(ref) +
          " -o series.mbx &amp;&amp; git am series.mbx</code></p><details><summary>kvmx am output (" +
          std::to_string(mails.patches.size()) + " patches, trailers added)</summary><pre class=\"am\">";
-    append_escaped(b, am.mbox);
+    pre_text(b, am.mbox);
     b += "</pre></details>";
     for (auto const& n : am.notes)
         b += "<p class=\"muted\">" + escape(n) + "</p>";
@@ -215,7 +224,7 @@ void copy_html(std::string& b, q::SeriesView const& s, q::VersionMails const& ma
         ty.branch = "BRANCH";
         if (auto mail = q::thanks_mail(mails, matches, ty)) {
             b += "<details><summary>kvmx ty output (from the applied commits recorded)</summary><pre class=\"ty\">";
-            append_escaped(b, *mail);
+            pre_text(b, *mail);
             b += "</pre></details>";
         }
     }
