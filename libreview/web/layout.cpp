@@ -45,7 +45,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f4;padding:.5em;
 .timeline{list-style:none;padding:0}.timeline li{margin:.2em 0}
 form.inline{display:inline}fieldset{border:1px solid #ccd;margin:.5em 0}
 label{margin-right:.6em}input,select,button{font:inherit;max-width:100%}
-@media (max-width:700px){body{font-size:14px}main{padding:.4em}.wide{display:none}td.subject{min-width:10em}}
+@media (max-width:700px){body{font-size:14px}main{padding:.4em}.wide{display:none}td.subject{min-width:8em}}
 )CSS";
 }
 
