@@ -11,6 +11,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -101,8 +102,12 @@ int run(ServeOptions const& o)
         r.content_type = req.get_header_value("Content-Type");
         r.origin = req.get_header_value("Origin");
         r.host = req.get_header_value("Host");
+        auto start = std::chrono::steady_clock::now();
         auto out = app.handle(r);
+        std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
         res.status = out.status;
+        // The time the page took to build (queue read and rendering), for tests/bench/bench_serve.sh.
+        res.set_header("Server-Timing", "app;dur=" + std::to_string(took.count()));
         if (!out.location.empty())
             res.set_header("Location", out.location);
         res.set_content(std::move(out.body), out.content_type.c_str());
