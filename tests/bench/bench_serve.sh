@@ -37,11 +37,16 @@ server=$!
 for _ in $(seq 50); do grep -q http "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$work/serve.out")
 
-# Median server-side time (ms) and size of a page over $runs requests.
+# Median server-side wall and CPU time (ms) of a page over $runs requests.
 page_ms() {
-  for _ in $(seq "$runs"); do
-    curl -s -D - -o /dev/null "$url${1#/}" | tr -d '\r' | sed -n 's/^Server-Timing: app;dur=//p'
-  done | sort -n | awk '{a[NR]=$1} END {printf "%.1f\n", a[int((NR+1)/2)]}'
+  local timings
+  timings=$(for _ in $(seq "$runs"); do
+    curl -s -D - -o /dev/null "$url${1#/}" | tr -d '\r' | sed -n 's/^Server-Timing: app;dur=\([0-9.]*\), cpu;dur=\([0-9.]*\)/\1 \2/p'
+  done)
+  local wall cpu
+  wall=$(echo "$timings" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]}')
+  cpu=$(echo "$timings" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]}')
+  echo "$wall ms wall, $cpu ms CPU"
 }
 size_kib() { curl -s "$url${1#/}" | wc -c | awk '{printf "%d\n", $1 / 1024}'; }
 
@@ -54,6 +59,6 @@ list_ms=$(median_wall 1000000 "$kvmx" queue list --db "$work/q.sqlite" --format 
 show_ms=$(median_wall 1000000 "$kvmx" queue show --db "$work/q.sqlite" "$big" --format json)
 
 echo "kvmx serve, $runs runs each (median; server-side time from Server-Timing)"
-echo "queue page, $series series:          ${q_ms} ms (${q_kib} KiB)   [kvmx queue list --format json: ${list_ms} ms]"
-echo "/api/series, $series series:         ${a_ms} ms"
-echo "series page, 30 patches, 2 versions: ${s_ms} ms (${s_kib} KiB)   [kvmx queue show --format json: ${show_ms} ms]"
+echo "queue page, $series series:          ${q_ms} (${q_kib} KiB)   [kvmx queue list --format json: ${list_ms} ms wall]"
+echo "/api/series, $series series:         ${a_ms}"
+echo "series page, 30 patches, 2 versions: ${s_ms} (${s_kib} KiB)   [kvmx queue show --format json: ${show_ms} ms wall]"
