@@ -2,7 +2,6 @@
 
 #include "libreview/web/html.h"
 
-#include <ctime>
 
 namespace review::web {
 
@@ -47,18 +46,6 @@ form.inline{display:inline}fieldset{border:1px solid #ccd;margin:.5em 0}
 label{margin-right:.6em}input,select,button{font:inherit;max-width:100%}
 @media (max-width:700px){body{font-size:14px}main{padding:.4em}.wide{display:none}td.subject{min-width:8em}}
 )CSS";
-}
-
-std::string when(std::int64_t seconds)
-{
-    if (seconds == 0)
-        return "?";
-    std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
 }
 
 std::string interval(std::int64_t d)

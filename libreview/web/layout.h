@@ -12,8 +12,6 @@ namespace review::web {
 std::string page(std::string_view title, std::string_view body);
 // The style sheet: readable on a laptop and a phone, visible focus.
 std::string_view style_sheet();
-// "2024-05-09 04:47 UTC".
-std::string when(std::int64_t seconds);
 // "3d", "5h" between two dates; "?" without one.
 std::string interval(std::int64_t seconds);
 // The lore link of a Message-ID (percent-encoded).

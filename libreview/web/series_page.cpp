@@ -4,6 +4,7 @@
 #include "libreview/queue/am.h"
 #include "libreview/queue/applied.h"
 #include "libreview/queue/range_diff.h"
+#include "libreview/series/runner.h"
 #include "libreview/web/checks.h"
 #include "libreview/web/html.h"
 #include "libreview/web/layout.h"
@@ -170,7 +171,7 @@ void gate_html(std::string& b, q::GateResultView const& g)
 {
     auto report = nlohmann::json::parse(g.report, nullptr, false);
     b += "<section id=\"gate\"><h2>Gate report</h2><p><span class=\"tag " + escape(g.status) + "\">" +
-         escape(g.status) + "</span> on v" + escape(g.version) + ", imported " + when(g.imported);
+         escape(g.status) + "</span> on v" + escape(g.version) + ", imported " + format_utc(g.imported);
     if (report.is_object())
         b += "; configuration " + escape(report.value("config", "")) + ", base <code>" +
              escape(report.value("base", "").substr(0, 12)) + "</code>";
@@ -257,7 +258,7 @@ void timeline_html(std::string& b, q::SeriesView const& s, std::size_t shown)
         b += k == shown ? "<strong>" + name + "</strong>"
                         : "<a href=\"/series/" + std::to_string(s.id) + "?v=" + std::to_string(k + 1) + "\">" + name +
                               "</a>";
-        b += " " + when(v.date) + ", " + std::to_string(v.received) + "/" + std::to_string(v.patches) +
+        b += " " + format_utc(v.date) + ", " + std::to_string(v.received) + "/" + std::to_string(v.patches) +
              " patches, linked by " + escape(v.link_reason) + "</li>";
     }
     b += "</ol></section>";
@@ -330,7 +331,7 @@ Result<std::string> series_page(q::Queue& queue, SeriesRequest const& r)
         append_escaped(b, truncate(p.subject, 300));
         b += "</h3><p class=\"muted\">";
         append_escaped(b, p.author);
-        b += ", " + when(p.date) + " &middot; <a href=\"" + escape(lore_url(p.message_id)) + "\">&lt;" +
+        b += ", " + format_utc(p.date) + " &middot; <a href=\"" + escape(lore_url(p.message_id)) + "\">&lt;" +
              escape(p.message_id) + "&gt;</a>";
         if (!p.applied_commit.empty())
             b += " &middot; <span class=\"tag pass\">applied " + escape(p.applied_commit.substr(0, 12)) + "</span>";
@@ -346,7 +347,7 @@ Result<std::string> series_page(q::Queue& queue, SeriesRequest const& r)
         b += "<p class=\"muted\">None.</p>";
     b += "<ul>";
     for (auto const& rep : v.replies) {
-        b += "<li>" + when(rep.date) + " ";
+        b += "<li>" + format_utc(rep.date) + " ";
         append_escaped(b, rep.from);
         b += rep.bot ? " <span class=\"tag\">bot</span>" : "";
         b += " to " + (rep.to_index == 0 ? std::string("the cover letter") : "patch " + std::to_string(rep.to_index)) +
