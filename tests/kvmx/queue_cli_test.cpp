@@ -700,30 +700,3 @@ TEST_CASE("queue sync reads Maildir folders, .eml files and mbox.gz", "[queue][k
     CHECK(r.out.find("read 11 mails: 11 new") != std::string::npos);
     CHECK(list_all(db3) == list_all(db));
 }
-
-TEST_CASE("queue gate-result records a gate report for a version", "[queue][kvmx][gate]")
-{
-    testsupport::TempDir dir;
-    fs::path db = dir.path() / "q.sqlite";
-    sync_one(dir, "partial-reroll.mbox");
-    std::string report = queue_fixture("gate-report.json").string();
-    auto r = run_kvmx({"queue", "gate-result", "--db", db.string(), "1", report, "--log-url", "https://ci.example/7"});
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-    auto list = list_all(db);
-    REQUIRE(list[0]["gate"]["status"] == "fail"); // commit 2 fails to build
-    auto show = run_kvmx({"queue", "show", "--db", db.string(), "1", "--format", "json"});
-    auto s = json::parse(show.out);
-    CHECK(s["gate"]["version"] == list[0]["versions"].back()["version"]);
-    auto const& checks = s["gate"]["checks"]["patches"][1]["checks"];
-    CHECK(checks[1]["state"] == "fail");
-    CHECK(checks[1]["target_url"] == "https://ci.example/7/logs/002-bbbbbbbbbbbb/build-release.log");
-
-    // Not a report: one line naming the file, exit 2, nothing recorded.
-    fs::path bad = dir.path() / "bad.json";
-    testsupport::write_file(bad, "{\"format\": \"sarif\"}");
-    auto b = run_kvmx({"queue", "gate-result", "--db", db.string(), "1", bad.string()});
-    CHECK(b.status == 2);
-    CHECK(b.err.find(bad.string() + ":1:") != std::string::npos);
-    CHECK(list_all(db)[0]["gate"]["status"] == "fail");
-}
