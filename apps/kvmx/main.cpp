@@ -32,6 +32,7 @@ int main(int argc, char** argv)
     kvmx::add_range_diff_command(app, status);
     kvmx::add_am_command(app, status);
     kvmx::add_ty_command(app, status);
+    kvmx::add_serve_command(app, status);
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {

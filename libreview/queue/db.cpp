@@ -130,6 +130,9 @@ Result<Database> Database::open(std::string const& path, int busy_timeout_ms)
     TRY_VOID(db.exec("PRAGMA journal_mode=WAL"));
     TRY_VOID(db.exec("PRAGMA synchronous=NORMAL"));
     TRY_VOID(db.exec("PRAGMA foreign_keys=ON"));
+    // Read pages through a mapping, not read() into a private cache: list and
+    // show scan the messages table, and kvmx serve opens the file per request.
+    TRY_VOID(db.exec("PRAGMA mmap_size=1073741824"));
     return db;
 }
 

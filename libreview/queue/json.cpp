@@ -81,6 +81,14 @@ nlohmann::json to_json(SeriesView const& s, bool detail)
     nlohmann::json versions = nlohmann::json::array();
     for (auto const& v : s.versions)
         versions.push_back(to_json(v, detail));
+    nlohmann::json gate = nullptr;
+    if (s.gate) {
+        gate = {{"version", s.gate->version}, {"status", s.gate->status}, {"imported", iso_date(s.gate->imported)}};
+        if (detail) {
+            gate["report"] = nlohmann::json::parse(s.gate->report, nullptr, false);
+            gate["checks"] = nlohmann::json::parse(s.gate->checks, nullptr, false);
+        }
+    }
     return {{"id", s.id},
             {"subject", s.subject},
             {"author", s.author},
@@ -90,7 +98,8 @@ nlohmann::json to_json(SeriesView const& s, bool detail)
             {"first_posted", iso_date(s.first_posted)},
             {"versions", versions},
             {"trailers", {{"acked", s.trailers.acked}, {"reviewed", s.trailers.reviewed}, {"tested", s.trailers.tested}}},
-            {"findings", {{"errors", s.errors}, {"warnings", s.warnings}}}};
+            {"findings", {{"errors", s.errors}, {"warnings", s.warnings}}},
+            {"gate", gate}};
 }
 
 nlohmann::json to_json(std::vector<SeriesView> const& list)

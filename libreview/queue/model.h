@@ -80,6 +80,15 @@ struct VersionView {
     std::vector<ReplyView> replies;
 };
 
+// The last `kvmx gate` report imported for a version (`queue gate-result`).
+struct GateResultView {
+    std::string version;       // the version it ran on ("3")
+    std::string status;        // pass or fail (an error finding)
+    std::int64_t imported = 0;
+    std::string report;        // the report.json, as imported (show only)
+    std::string checks;        // per-patch checks in patchwork's shape (show only)
+};
+
 struct TrailerCounts {
     int acked = 0;
     int reviewed = 0;
@@ -98,6 +107,7 @@ struct SeriesView {
     int errors = 0;           // findings on the latest version
     int warnings = 0;
     std::vector<VersionView> versions; // oldest first
+    std::optional<GateResultView> gate; // the newest imported gate report
 
     VersionView const& latest() const { return versions.back(); }
 };

@@ -19,7 +19,7 @@
 
 namespace review::queue {
 
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 
 struct SyncOptions {
     bool rescan = false;        // read a public-inbox epoch from its first commit (duplicates are skipped)
@@ -86,6 +86,8 @@ public:
     // `version`: index into versions; nullopt for the latest.
     Result<VersionMails> version_mails(std::int64_t id, std::optional<std::size_t> version);
     Result<void> mark_applied(std::vector<AppliedMark> const&, std::string const& branch);
+    // Record a gate report for one version (replacing an earlier one for it).
+    Result<void> set_gate_result(std::int64_t id, GateResultView const&);
 
     Result<std::optional<std::string>> cursor(std::string const& source);
 

@@ -20,6 +20,7 @@ void add_queue_command(CLI::App&, int& status);
 void add_range_diff_command(CLI::App&, int& status);
 void add_am_command(CLI::App&, int& status);
 void add_ty_command(CLI::App&, int& status);
+void add_serve_command(CLI::App&, int& status);
 
 // Print "kvmx: error: <reason>" on stderr and return ExitError.
 int fail(std::string const& reason);

@@ -153,6 +153,8 @@ int run_list(QueueOptions const& o)
             flags += " [fix]";
         if (s.newer_version)
             flags += " [newer version]";
+        if (s.gate)
+            flags += " [gate v" + s.gate->version + ": " + s.gate->status + "]";
         std::string subject = s.subject.substr(0, 200);
         for (char& c : subject)
             if (static_cast<unsigned char>(c) < 0x20)
@@ -200,6 +202,9 @@ int run_show(QueueOptions const& o)
               << (s->newer_version ? " (a newer version arrived since)" : "") << (s->fix ? "; carries a fix" : "")
               << "\n  trailers on the latest version: " << s->trailers.acked << " acked, " << s->trailers.reviewed
               << " reviewed, " << s->trailers.tested << " tested\n";
+    if (s->gate)
+        std::cout << "  gate: " << s->gate->status << " on v" << s->gate->version << " (imported "
+                  << review::format_utc(s->gate->imported) << ")\n";
     std::int64_t prev = 0;
     for (auto const& v : s->versions) {
         std::cout << "\n" << version_label(v) << (v.resend ? " RESEND" : "") << "  " << review::format_utc(v.date);
@@ -441,6 +446,8 @@ void add_queue_command(CLI::App& app, int& status)
         if (check_format(o->format, status))
             status = run_applied(*o);
     });
+
+    add_queue_gate_command(*queue, status);
 }
 
 } // namespace kvmx

@@ -32,6 +32,9 @@ struct ChosenVersion {
 };
 review::Result<ChosenVersion> load_version(std::string const& db, std::string const& ref);
 
+// `kvmx queue gate-result`, registered on the queue command (queue_gate.cpp).
+void add_queue_gate_command(CLI::App& queue, int& status);
+
 // "3d", "5h", "2w" since a date.
 std::string age(std::int64_t seconds);
 
