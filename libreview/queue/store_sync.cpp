@@ -7,6 +7,8 @@
 #include "libreview/git/inbox.h"
 #include "libreview/patch/patch_file.h"
 #include "libreview/queue/ingest.h"
+#include "libreview/source/input.h"
+#include "libreview/source/mail.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -107,43 +109,12 @@ Result<SyncReport> Queue::sync_path(std::string const& path, SyncOptions const& 
     std::error_code ec;
     if (!fs::exists(path, ec))
         return make_error("no such file or directory", path);
-    bool inbox = fs::is_directory(fs::path(path) / "git", ec) || fs::exists(fs::path(path) / "HEAD", ec) ||
-                 fs::is_directory(fs::path(path) / ".git", ec);
-    if (!inbox) {
-        std::vector<mail::RawMail> raws;
-        std::vector<std::string> files;
-        if (fs::is_directory(path, ec)) {
-            for (char const* sub : {"cur", "new", ""}) {
-                fs::path dir = *sub ? fs::path(path) / sub : fs::path(path);
-                if (!fs::is_directory(dir, ec))
-                    continue;
-                std::vector<std::string> here;
-                for (auto const& e : fs::directory_iterator(dir, ec))
-                    if (e.is_regular_file(ec) && e.path().filename().string()[0] != '.')
-                        here.push_back(e.path().string());
-                std::sort(here.begin(), here.end());
-                files.insert(files.end(), here.begin(), here.end());
-                if (*sub && !here.empty() && std::string(sub) == "new")
-                    break;
-            }
-        } else {
-            files.push_back(path);
-        }
-        if (files.empty())
-            return make_error("no mails: expected a public-inbox archive, a Maildir (cur/, new/), mail files or an mbox",
-                              path);
-        for (auto const& f : files) {
-            auto data = TRY(read_file_bounded(f, mail::max_mailbox_size));
-            if (data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
-                static_cast<unsigned char>(data[1]) == 0x8b)
-                data = TRY(mail::gunzip(data, f));
-            auto more = mail::split_mbox(data, f);
-            for (auto& m : more)
-                raws.push_back(std::move(m));
-            if (raws.size() > mail::max_mails)
-                return make_error("more than " + std::to_string(mail::max_mails) + " mails in one input", path);
-        }
-        return sync_raw(raws, opts);
+    // What the path holds is decided where check, hook and gate decide it.
+    if (source::classify(path) != source::Kind::PublicInbox) {
+        auto raws = TRY(source::read_raw_mails(path));
+        auto synced = TRY(sync_raw(raws.mails, opts));
+        synced.problems.insert(synced.problems.begin(), raws.problems.begin(), raws.problems.end());
+        return synced;
     }
 
     auto epochs = TRY(git::inbox_epochs(path));

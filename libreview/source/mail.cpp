@@ -78,10 +78,11 @@ Result<RawMails> read_raw_mails(std::string const& path)
     if (files.empty())
         return make_error("no mails: expected a Maildir (cur/, new/) or .patch/.eml/.mbox files", path);
     for (auto const& f : files) {
-        if (out.mails.size() >= mail::max_mails)
-            break;
-        if (auto r = read_one_file(f, out); !r)
+        if (auto r = read_one_file(f, out); !r) {
+            if (out.mails.size() >= mail::max_mails)
+                return r.error(); // too many mails: refuse rather than lose some
             out.problems.push_back(r.error().describe());
+        }
     }
     return out;
 }
