@@ -149,7 +149,8 @@ int run(ServeOptions const& o)
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    if (int e = pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr); e != 0)
+        return fail(std::string("cannot block SIGINT and SIGTERM: ") + std::strerror(e));
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&stop_signals, &sig);
@@ -158,7 +159,11 @@ int run(ServeOptions const& o)
     std::string host = addr->host.find(':') != std::string::npos ? "[" + addr->host + "]" : addr->host;
     std::cout << "kvmx: serving " << db << " at http://" << host << ":" << port << "/" << std::endl;
     bool ok = server.listen_after_bind();
-    pthread_kill(waiter.native_handle(), SIGTERM);
+    // Wake the waiter if no signal stopped the server; ESRCH: it has ended.
+    if (int e = pthread_kill(waiter.native_handle(), SIGTERM); e != 0 && e != ESRCH) {
+        waiter.detach(); // it cannot be woken: leave it to the process exit
+        return fail(std::string("cannot stop the signal thread: ") + std::strerror(e));
+    }
     waiter.join();
     return ok ? ExitClean : fail("the server stopped on an error");
 }
