@@ -48,45 +48,44 @@ std::string shell_quote(std::string const& s)
     return out + "'";
 }
 
-// The hooks directory git uses for `repo`, core.hooksPath included.
-std::optional<fs::path> hooks_dir(std::string const& repo, std::string& error)
+// Runs a git command line through the shell: its exit status and the first
+// 64 KiB of its output, trailing newlines removed; nullopt when it cannot start.
+std::optional<std::pair<int, std::string>> run_git(std::string const& cmd)
 {
-    std::string cmd = "git -C " + shell_quote(repo) + " rev-parse --path-format=absolute --git-path hooks 2>&1";
     FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) {
-        error = "cannot run git";
+    if (!pipe)
         return std::nullopt;
-    }
     std::string out;
     char buf[4096];
     while (std::size_t n = fread(buf, 1, sizeof buf, pipe))
-        out.append(buf, n);
+        if (out.size() < 65536)
+            out.append(buf, n);
     int status = pclose(pipe);
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
         out.pop_back();
-    if (status != 0) {
-        error = repo + ": not a git repository (" + out + ")";
+    return std::pair{status, std::move(out)};
+}
+
+// The hooks directory git uses for `repo`, core.hooksPath included.
+std::optional<fs::path> hooks_dir(std::string const& repo, std::string& error)
+{
+    auto run = run_git("git -C " + shell_quote(repo) + " rev-parse --path-format=absolute --git-path hooks 2>&1");
+    if (!run) {
+        error = "cannot run git";
         return std::nullopt;
     }
-    return fs::path(out);
+    if (run->first != 0) {
+        error = repo + ": not a git repository (" + run->second + ")";
+        return std::nullopt;
+    }
+    return fs::path(run->second);
 }
 
 // One `git config` value of the repository git runs the hook in; empty when unset.
 std::string git_config(std::string const& key)
 {
-    std::string cmd = "git config --get " + shell_quote(key) + " 2>/dev/null";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe)
-        return {};
-    std::string out;
-    char buf[1024];
-    while (std::size_t n = fread(buf, 1, sizeof buf, pipe))
-        if (out.size() < 4096)
-            out.append(buf, n);
-    pclose(pipe);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
-        out.pop_back();
-    return out;
+    auto run = run_git("git config --get " + shell_quote(key) + " 2>/dev/null");
+    return run && run->first == 0 ? run->second : std::string();
 }
 
 // Who git send-email sends as: sendemail.from, else user.name <user.email>.
