@@ -139,7 +139,14 @@ TEST_CASE("kvmx serve survives a burst of 1,000 requests in bounded memory", "[s
     long peak = memory_kib(server.pid(), "VmHWM");
     WARN("kvmx serve RSS: " << before << " KiB after warm-up, " << after << " KiB after 1,000 requests, peak "
                             << peak << " KiB");
+    // Under a sanitizer the server's allocator keeps freed memory (ASan's
+    // quarantine is 256 MiB), so the bound is a property of the release
+    // build; the burst itself must still succeed.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    WARN("RSS bound not checked in a sanitizer build");
+#else
     CHECK(after - before < 16 * 1024);
+#endif
     CHECK(server.stop() == 0);
 }
 
