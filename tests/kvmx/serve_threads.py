@@ -7,6 +7,7 @@ KVMX_SANITIZE=thread build a data race makes it exit 66 (TSAN_OPTIONS).
 
 usage: serve_threads.py KVMX FIXTURES_DIR
 """
+import http.client
 import os
 import re
 import signal
@@ -25,6 +26,8 @@ def get(url, data=None):
             return r.status, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException) as e:  # refused, reset, closed without an answer
+        return -1, str(e)
 
 
 def main():
