@@ -251,4 +251,16 @@ Result<uint64_t> Vcpu::tsc_khz() const
     return static_cast<uint64_t>(r);
 }
 
+Result<int64_t> Vcpu::tsc_offset() const
+{
+    int64_t offset = 0;
+    kvm_device_attr attr{};
+    attr.group = KVM_VCPU_TSC_CTRL;
+    attr.attr = KVM_VCPU_TSC_OFFSET;
+    attr.addr = reinterpret_cast<uint64_t>(&offset);
+    if (::ioctl(m_fd.get(), KVM_GET_DEVICE_ATTR, &attr) < 0)
+        return errno_error("KVM_GET_DEVICE_ATTR(KVM_VCPU_TSC_OFFSET)");
+    return offset;
+}
+
 }  // namespace xenvmm

@@ -65,6 +65,9 @@ public:
     Result<void> set_regs(const kvm_regs& regs);
     Result<uint64_t> get_msr(uint32_t index) const;
     Result<uint64_t> tsc_khz() const;
+    // KVM's guest TSC offset (guest TSC = host TSC + offset), read exactly
+    // through the vCPU's TSC control attribute (Linux 5.16+).
+    Result<int64_t> tsc_offset() const;
     // In-kernel LAPIC (split irqchip) only.
     Result<void> setup_lapic_for_xen();
     Result<void> set_mp_state(uint32_t state);

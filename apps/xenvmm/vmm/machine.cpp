@@ -34,6 +34,29 @@ private:
     int64_t m_offset;
 };
 
+// The VMM's idea of the guest TSC must never run ahead of the guest's own,
+// or a timer fires before the deadline the guest reads on its pvclock.
+// KVM reports the offset exactly where it can; otherwise bracket an MSR
+// read and take the host TSC after it, which errs on the late side (by the
+// ioctl's latency, smallest of a few tries).
+Result<int64_t> guest_tsc_offset(const Vcpu& vcpu)
+{
+    if (auto exact = vcpu.tsc_offset())
+        return *exact;
+    int64_t best = 0;
+    uint64_t best_span = UINT64_MAX;
+    for (int i = 0; i < 5; ++i) {
+        uint64_t before = __rdtsc();
+        uint64_t guest = TRY(vcpu.get_msr(kMsrIa32Tsc));
+        uint64_t after = __rdtsc();
+        if (after - before < best_span) {
+            best_span = after - before;
+            best = static_cast<int64_t>(guest - after);
+        }
+    }
+    return best;
+}
+
 uint64_t realtime_ns()
 {
     timespec ts{};
@@ -99,11 +122,11 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
 
     Vcpu& boot = *m->m_cpus[0]->kvm;
     uint64_t tsc_khz = TRY(boot.tsc_khz());
-    uint64_t host_tsc = __rdtsc();
+    int64_t offset = TRY(guest_tsc_offset(boot));
     uint64_t guest_tsc = TRY(boot.get_msr(kMsrIa32Tsc));
     uint64_t kvmclock = TRY(m->m_vm->get_clock()).clock;
     uint64_t now_real = realtime_ns();
-    m->m_tsc = std::make_unique<KvmTscSource>(static_cast<int64_t>(guest_tsc - host_tsc));
+    m->m_tsc = std::make_unique<KvmTscSource>(offset);
     xen::XenClock clock(m->m_tsc.get(), tsc_khz, guest_tsc, kvmclock, now_real - kvmclock);
     TRY_VOID(m->setup_xen(clock));
     TRY_VOID(register_test_port(*m));
