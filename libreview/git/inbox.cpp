@@ -41,22 +41,9 @@ Result<std::vector<std::string>> inbox_epochs(std::string const& path)
 }
 
 Inbox::Inbox(git_repository* repo, std::string path) : m_repo(repo), m_path(std::move(path)) {}
-Inbox::Inbox(Inbox&& o) noexcept : m_repo(std::exchange(o.m_repo, nullptr)), m_path(std::move(o.m_path)) {}
-Inbox& Inbox::operator=(Inbox&& o) noexcept
-{
-    if (this != &o) {
-        if (m_repo)
-            git_repository_free(m_repo);
-        m_repo = std::exchange(o.m_repo, nullptr);
-        m_path = std::move(o.m_path);
-    }
-    return *this;
-}
-Inbox::~Inbox()
-{
-    if (m_repo)
-        git_repository_free(m_repo);
-}
+Inbox::Inbox(Inbox&&) noexcept = default;
+Inbox& Inbox::operator=(Inbox&&) noexcept = default;
+Inbox::~Inbox() = default;
 
 Result<Inbox> Inbox::open(std::string const& epoch)
 {
@@ -103,11 +90,11 @@ Result<InboxWalk> Inbox::pending(InboxCursor const& cursor,
         git_oid want;
         git_commit* c = nullptr;
         git_oid tip;
-        if (git_oid_fromstr(&want, cursor.commit.c_str()) == 0 && git_commit_lookup(&c, m_repo, &want) == 0 &&
-            git_reference_name_to_id(&tip, m_repo, "refs/heads/master") == 0 &&
-            (git_oid_equal(&tip, &want) || git_graph_descendant_of(m_repo, &tip, &want) == 1)) {
+        if (git_oid_fromstr(&want, cursor.commit.c_str()) == 0 && git_commit_lookup(&c, m_repo.get(), &want) == 0 &&
+            git_reference_name_to_id(&tip, m_repo.get(), "refs/heads/master") == 0 &&
+            (git_oid_equal(&tip, &want) || git_graph_descendant_of(m_repo.get(), &tip, &want) == 1)) {
             git_commit_free(c);
-            auto ids = TRY(master_oldest_first(m_repo, m_path, &want));
+            auto ids = TRY(master_oldest_first(m_repo.get(), m_path, &want));
             for (auto const& id : ids)
                 walk.commits.push_back(oid_hex(&id));
             return walk;
@@ -115,7 +102,7 @@ Result<InboxWalk> Inbox::pending(InboxCursor const& cursor,
         if (c)
             git_commit_free(c);
     }
-    auto ids = TRY(master_oldest_first(m_repo, m_path));
+    auto ids = TRY(master_oldest_first(m_repo.get(), m_path));
     std::size_t start = 0;
     if (!cursor.empty()) {
         git_oid want;
@@ -133,7 +120,7 @@ Result<InboxWalk> Inbox::pending(InboxCursor const& cursor,
             // time and subject, then confirm by Message-ID.
             for (std::size_t i = ids.size(); i-- > 0 && !found;) {
                 git_commit* raw = nullptr;
-                if (git_commit_lookup(&raw, m_repo, &ids[i]) != 0)
+                if (git_commit_lookup(&raw, m_repo.get(), &ids[i]) != 0)
                     return make_error("corrupt epoch: cannot read commit " + oid_hex(&ids[i]) + ": " + last_error(),
                                       m_path);
                 CommitPtr c(raw);
@@ -167,7 +154,7 @@ Result<InboxEntry> Inbox::read(std::string const& id) const
     if (git_oid_fromstr(&oid, id.c_str()) != 0)
         return make_error("not a commit id: " + id, m_path);
     git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, m_repo, &oid) != 0)
+    if (git_commit_lookup(&raw, m_repo.get(), &oid) != 0)
         return make_error("corrupt epoch: cannot read commit " + id + ": " + last_error(), m_path);
     CommitPtr commit(raw);
     InboxEntry entry;
@@ -187,7 +174,7 @@ Result<InboxEntry> Inbox::read(std::string const& id) const
     if (!te)
         return entry;
     git_blob* blob_raw = nullptr;
-    if (git_blob_lookup(&blob_raw, m_repo, git_tree_entry_id(te)) != 0)
+    if (git_blob_lookup(&blob_raw, m_repo.get(), git_tree_entry_id(te)) != 0)
         return make_error("corrupt epoch: cannot read the message of " + id + ": " + last_error(), m_path);
     BlobPtr blob(blob_raw);
     auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));

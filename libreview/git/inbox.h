@@ -6,6 +6,7 @@
 // commit message = its subject.
 
 #include "libreview/core/result.h"
+#include "libreview/git/repository.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -66,7 +67,7 @@ public:
 
 private:
     Inbox(git_repository*, std::string);
-    git_repository* m_repo = nullptr;
+    RepositoryPtr m_repo;
     std::string m_path;
 };
 

@@ -60,28 +60,11 @@ Repository::Repository(git_repository* repo, std::string path)
     : m_repo(repo), m_path(std::move(path)), m_memo(std::make_unique<Memo>())
 {
 }
-Repository::Repository(Repository&& other) noexcept
-    : m_repo(std::exchange(other.m_repo, nullptr)), m_path(std::move(other.m_path)),
-      m_release_tags(std::move(other.m_release_tags)), m_memo(std::move(other.m_memo))
-{
-}
-Repository& Repository::operator=(Repository&& other) noexcept
-{
-    if (this != &other) {
-        if (m_repo)
-            git_repository_free(m_repo);
-        m_repo = std::exchange(other.m_repo, nullptr);
-        m_path = std::move(other.m_path);
-        m_release_tags = std::move(other.m_release_tags);
-        m_memo = std::move(other.m_memo);
-    }
-    return *this;
-}
-Repository::~Repository()
-{
-    if (m_repo)
-        git_repository_free(m_repo);
-}
+void RepositoryFree::operator()(git_repository* repo) const { git_repository_free(repo); }
+
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+Repository::~Repository() = default;
 
 Result<Repository> Repository::open(std::string const& path)
 {
@@ -95,7 +78,7 @@ Result<Repository> Repository::open(std::string const& path)
 std::optional<std::string> Repository::resolve_commit(std::string const& rev) const
 {
     git_object* obj = nullptr;
-    if (git_revparse_single(&obj, m_repo, rev.c_str()) != 0)
+    if (git_revparse_single(&obj, m_repo.get(), rev.c_str()) != 0)
         return std::nullopt;
     ObjectPtr holder(obj);
     git_object* peeled = nullptr;
@@ -128,12 +111,12 @@ Result<std::vector<std::string>> Repository::resolve(std::string const& spec, Me
             return make_error("unknown revision: " + spec + " (" + last_error() + ")");
         git_oid oid;
         git_oid_fromstr(&oid, id->c_str());
-        if (merges == Merges::Include || !TRY(is_merge(m_repo, oid)))
+        if (merges == Merges::Include || !TRY(is_merge(m_repo.get(), oid)))
             ids.push_back(*id);
         return ids;
     }
     git_revwalk* walk_raw = nullptr;
-    if (git_revwalk_new(&walk_raw, m_repo) != 0)
+    if (git_revwalk_new(&walk_raw, m_repo.get()) != 0)
         return make_error("cannot walk history: " + last_error());
     RevwalkPtr walk(walk_raw);
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
@@ -155,7 +138,7 @@ Result<std::vector<std::string>> Repository::resolve(std::string const& spec, Me
         git_revwalk_hide(walk.get(), &oid);
     }
     while (git_revwalk_next(&oid, walk.get()) == 0) {
-        if (merges == Merges::Skip && TRY(is_merge(m_repo, oid)))
+        if (merges == Merges::Skip && TRY(is_merge(m_repo.get(), oid)))
             continue;
         ids.push_back(oid_hex(&oid));
     }
@@ -178,7 +161,7 @@ Result<Patch> Repository::read_patch(std::string const& id, DiffDepth depth) con
     if (git_oid_fromstr(&oid, id.c_str()) != 0)
         return make_error("not a commit id: " + id);
     git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, m_repo, &oid) != 0)
+    if (git_commit_lookup(&raw, m_repo.get(), &oid) != 0)
         return make_error("cannot read commit " + id + ": " + last_error());
     CommitPtr commit(raw);
     Patch patch;
@@ -194,7 +177,7 @@ Result<Patch> Repository::read_patch(std::string const& id, DiffDepth depth) con
     patch.message = parse_message(message, 1);
     patch.subject = patch.message.title;
     if (depth != DiffDepth::None && !patch.is_merge) {
-        TRY_VOID(commit_diff(m_repo, raw, patch.diff, depth == DiffDepth::Hunks));
+        TRY_VOID(commit_diff(m_repo.get(), raw, patch.diff, depth == DiffDepth::Hunks));
         patch.diff_known = true;
         patch.hunks_known = depth == DiffDepth::Hunks;
     }
@@ -219,7 +202,7 @@ Result<std::optional<CommitInfo>> Repository::lookup_uncached(std::string const&
     if (git_oid_fromstrn(&oid, abbreviated.c_str(), abbreviated.size()) != 0)
         return std::optional<CommitInfo>{};
     git_commit* raw = nullptr;
-    int rc = git_commit_lookup_prefix(&raw, m_repo, &oid, abbreviated.size());
+    int rc = git_commit_lookup_prefix(&raw, m_repo.get(), &oid, abbreviated.size());
     if (rc == GIT_EAMBIGUOUS)
         return make_error("commit id " + abbreviated + " is ambiguous; use 12 or more characters");
     if (rc != 0)
@@ -261,7 +244,7 @@ bool Repository::is_ancestor(std::string const& ancestor, std::string const& des
     // parsed every commit in between again each time.
     constexpr std::int64_t skew = 24 * 3600;
     constexpr std::size_t max_walk = 2000000;
-    auto const* target = memo_node(m_repo, *m_memo, a);
+    auto const* target = memo_node(m_repo.get(), *m_memo, a);
     if (!target)
         return false;
     std::string const want(reinterpret_cast<char const*>(a.id), GIT_OID_RAWSZ);
@@ -275,7 +258,7 @@ bool Repository::is_ancestor(std::string const& ancestor, std::string const& des
             return true;
         git_oid oid;
         git_oid_fromraw(&oid, reinterpret_cast<unsigned char const*>(id.data()));
-        auto const* n = memo_node(m_repo, *m_memo, oid);
+        auto const* n = memo_node(m_repo.get(), *m_memo, oid);
         if (!n || n->time < floor)
             continue;
         for (auto const& p : n->parents)
@@ -310,7 +293,7 @@ bool Repository::in_release(std::string const& id) const
     if (!m_release_tags) {
         m_release_tags.emplace();
         git_strarray names{};
-        if (git_tag_list(&names, m_repo) == 0) {
+        if (git_tag_list(&names, m_repo.get()) == 0) {
             for (std::size_t i = 0; i < names.count; ++i) {
                 if (!is_release_tag(names.strings[i]))
                     continue;

@@ -15,6 +15,13 @@ struct git_repository;
 
 namespace review::git {
 
+// Frees a libgit2 repository (defined in repository.cpp, so that public
+// headers need not include <git2.h>).
+struct RepositoryFree {
+    void operator()(git_repository*) const;
+};
+using RepositoryPtr = std::unique_ptr<git_repository, RepositoryFree>;
+
 // Owns libgit2's global state for the lifetime of the object; make one in
 // main(). libgit2 itself starts on first use (Repository::open()), because
 // its start-up parses the system CA bundle, about 15 ms that a command
@@ -73,14 +80,14 @@ public:
 
     // The libgit2 handle, for libreview/git/*.cpp only: the rest of the
     // library calls the functions of git/ instead.
-    git_repository* raw() const { return m_repo; }
+    git_repository* raw() const { return m_repo.get(); }
 
     struct Memo; // defined in repository.cpp
 
 private:
     Result<std::optional<CommitInfo>> lookup_uncached(std::string const& abbreviated) const;
     Repository(git_repository*, std::string path);
-    git_repository* m_repo = nullptr;
+    RepositoryPtr m_repo;
     std::string m_path;
     mutable std::optional<std::vector<std::string>> m_release_tags; // commit ids
     // Lookups and the commit graph seen so far: a range check asks for the

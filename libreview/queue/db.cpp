@@ -6,56 +6,42 @@
 
 namespace review::queue {
 
+void detail::SqliteClose::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void detail::SqliteFinalize::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
 Statement::Statement(sqlite3_stmt* stmt, sqlite3* db, std::string file)
     : m_stmt(stmt), m_db(db), m_file(std::move(file))
 {
 }
-Statement::Statement(Statement&& o) noexcept
-    : m_stmt(std::exchange(o.m_stmt, nullptr)), m_db(o.m_db), m_file(std::move(o.m_file))
-{
-}
-Statement& Statement::operator=(Statement&& o) noexcept
-{
-    if (this != &o) {
-        if (m_stmt)
-            sqlite3_finalize(m_stmt);
-        m_stmt = std::exchange(o.m_stmt, nullptr);
-        m_db = o.m_db;
-        m_file = std::move(o.m_file);
-    }
-    return *this;
-}
-Statement::~Statement()
-{
-    if (m_stmt)
-        sqlite3_finalize(m_stmt);
-}
+Statement::Statement(Statement&&) noexcept = default;
+Statement& Statement::operator=(Statement&&) noexcept = default;
+Statement::~Statement() = default;
 
 Statement& Statement::bind(int index, std::int64_t value)
 {
-    sqlite3_bind_int64(m_stmt, index, value);
+    sqlite3_bind_int64(m_stmt.get(), index, value);
     return *this;
 }
 Statement& Statement::bind(int index, std::string_view value)
 {
-    sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    sqlite3_bind_text64(m_stmt.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
 }
 Statement& Statement::bind_null(int index)
 {
-    sqlite3_bind_null(m_stmt, index);
+    sqlite3_bind_null(m_stmt.get(), index);
     return *this;
 }
 
 Result<bool> Statement::step()
 {
-    int rc = sqlite3_step(m_stmt);
+    int rc = sqlite3_step(m_stmt.get());
     if (rc == SQLITE_ROW)
         return true;
     if (rc == SQLITE_DONE)
         return false;
     std::string msg = sqlite3_errmsg(m_db);
-    sqlite3_reset(m_stmt);
+    sqlite3_reset(m_stmt.get());
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return make_error("the queue database is locked by another kvmx (" + msg + ")", m_file);
     return make_error("database error: " + msg, m_file);
@@ -71,41 +57,28 @@ Result<void> Statement::run()
 
 void Statement::reset()
 {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
+    sqlite3_reset(m_stmt.get());
+    sqlite3_clear_bindings(m_stmt.get());
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt.get(), column); }
 std::string Statement::text(int column) const
 {
-    auto const* p = reinterpret_cast<char const*>(sqlite3_column_text(m_stmt, column));
-    int n = sqlite3_column_bytes(m_stmt, column);
+    auto const* p = reinterpret_cast<char const*>(sqlite3_column_text(m_stmt.get(), column));
+    int n = sqlite3_column_bytes(m_stmt.get(), column);
     return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
 }
-bool Statement::is_null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const { return sqlite3_column_type(m_stmt.get(), column) == SQLITE_NULL; }
 
 Database::Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
-Database::Database(Database&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)) {}
-Database& Database::operator=(Database&& o) noexcept
-{
-    if (this != &o) {
-        if (m_db)
-            sqlite3_close_v2(m_db);
-        m_db = std::exchange(o.m_db, nullptr);
-        m_path = std::move(o.m_path);
-    }
-    return *this;
-}
-Database::~Database()
-{
-    if (m_db)
-        sqlite3_close_v2(m_db);
-}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
 
 Error Database::error(std::string_view what) const
 {
-    int rc = sqlite3_errcode(m_db);
-    std::string msg = sqlite3_errmsg(m_db);
+    int rc = sqlite3_errcode(m_db.get());
+    std::string msg = sqlite3_errmsg(m_db.get());
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return make_error("the queue database is locked by another kvmx (" + msg + ")", m_path);
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
@@ -139,7 +112,7 @@ Result<Database> Database::open(std::string const& path, int busy_timeout_ms)
 Result<void> Database::exec(std::string const& sql)
 {
     char* err = nullptr;
-    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
         sqlite3_free(err);
         return error("database error");
     }
@@ -149,13 +122,13 @@ Result<void> Database::exec(std::string const& sql)
 Result<Statement> Database::prepare(std::string_view sql)
 {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
         return error("database error");
-    return Statement(stmt, m_db, m_path);
+    return Statement(stmt, m_db.get(), m_path);
 }
 
-std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
-int Database::changes() const { return sqlite3_changes(m_db); }
+std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db.get()); }
+int Database::changes() const { return sqlite3_changes(m_db.get()); }
 
 Result<Database::Transaction> Database::begin()
 {

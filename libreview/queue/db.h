@@ -7,12 +7,24 @@
 #include "libreview/core/result.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 struct sqlite3;
 struct sqlite3_stmt;
+
+namespace review::queue::detail {
+// Close and finalize, defined in db.cpp so that this header does not
+// include <sqlite3.h>.
+struct SqliteClose {
+    void operator()(sqlite3*) const;
+};
+struct SqliteFinalize {
+    void operator()(sqlite3_stmt*) const;
+};
+} // namespace review::queue::detail
 
 namespace review::queue {
 
@@ -43,8 +55,8 @@ public:
 private:
     friend class Database;
     Statement(sqlite3_stmt*, sqlite3*, std::string file);
-    sqlite3_stmt* m_stmt = nullptr;
-    sqlite3* m_db = nullptr;
+    std::unique_ptr<sqlite3_stmt, detail::SqliteFinalize> m_stmt;
+    sqlite3* m_db = nullptr; // owned by the Database
     std::string m_file;
 };
 
@@ -79,7 +91,7 @@ public:
 private:
     Database(sqlite3*, std::string);
     Error error(std::string_view what) const;
-    sqlite3* m_db = nullptr;
+    std::unique_ptr<sqlite3, detail::SqliteClose> m_db;
     std::string m_path;
 };
 
