@@ -16,6 +16,10 @@ struct Citation {
     bool well_formed = false;   // ("...") directly follows the id
 };
 
+// The shortest abbreviated id a citation may use, shared by the rules that
+// read citations (the handbook and submitting-patches ask for 12).
+inline IntOption const CitationMinIdLength{"min-id-length", 12, "shortest accepted abbreviated id"};
+
 // Parse "<hex> ("<title>")" at the start of `text`.
 Citation parse_citation(std::string_view text);
 

@@ -353,6 +353,21 @@ int run_applied(QueueOptions const& o)
     return ExitClean;
 }
 
+// A queue subcommand with --db and --format whose callback runs `run` once
+// the format is known to be text or json.
+CLI::App* add_subcommand(CLI::App& queue, std::string const& name, std::string const& help,
+                         std::shared_ptr<QueueOptions> const& o, int& status, int (*run)(QueueOptions const&))
+{
+    auto* cmd = queue.add_subcommand(name, help);
+    add_db_option(*cmd, o->db);
+    cmd->add_option("--format", o->format, "text or json");
+    cmd->callback([o, &status, run] {
+        if (check_format(o->format, status))
+            status = run(*o);
+    });
+    return cmd;
+}
+
 } // namespace
 
 void add_queue_command(CLI::App& app, int& status)
@@ -364,8 +379,7 @@ void add_queue_command(CLI::App& app, int& status)
                   "\nA series is named by its queue id or by the Message-ID of any of its mails.\n"
                   "See docs/triage.md for a maintainer's morning with the queue.");
 
-    auto* sync = queue->add_subcommand("sync", "read new mail into the queue");
-    add_db_option(*sync, o->db);
+    auto* sync = add_subcommand(*queue, "sync", "read new mail into the queue", o, status, run_sync);
     sync->add_option("--inbox", o->inbox,
                      "public-inbox v2 archive (git/N.git) or epoch repository, mbox, mbox.gz, Maildir or .eml");
     sync->add_option("--lore", o->lore, "public-inbox HTTP URL of a list, e.g. https://lore.kernel.org/kvm/");
@@ -376,7 +390,6 @@ void add_queue_command(CLI::App& app, int& status)
     sync->add_option("--profile", o->profile, "check every series with this profile (default: by the paths touched)");
     sync->add_option("--limit", o->limit, "read at most this many new mails");
     sync->add_flag("--rescan", o->rescan, "read the public-inbox epochs from their first commit again");
-    sync->add_option("--format", o->format, "text or json");
     sync->footer("Examples:\n"
                  "  kvmx queue sync --inbox ~/mirrors/kvm          # git/0.git, git/1.git, ... (or one epoch)\n"
                  "  kvmx queue sync --lore https://lore.kernel.org/kvm/ --query 's:\"KVM: x86\"'\n"
@@ -384,68 +397,37 @@ void add_queue_command(CLI::App& app, int& status)
                  "Mails are kept once per Message-ID; public-inbox epochs are read from the last commit read\n"
                  "(a cursor committed with each batch of 500 mails). Exit status: 0 done, 2 error (one line on\n"
                  "stderr naming the file, URL or database; the queue is left as it was).");
-    sync->callback([o, &status] {
-        if (check_format(o->format, status))
-            status = run_sync(*o);
-    });
 
-    auto* list = queue->add_subcommand("list", "the queue in handbook order, one line per series");
-    add_db_option(*list, o->db);
+    auto* list =
+        add_subcommand(*queue, "list", "the queue in handbook order, one line per series", o, status, run_list);
     list->add_option("--state", o->state, "only series in this state");
     list->add_flag("--all", o->all, "every state, superseded, archived and thanked included");
-    list->add_option("--format", o->format, "text or json");
     list->footer("Columns: queue id, version, patches received/total, acks/reviews/tests of the latest version,\n"
                  "errors/warnings found by the rules at sync ('-': no profile for the paths), age of the latest\n"
                  "version, state, subject with [fix] and [newer version] flags, author. Order: fixes (Fixes:, Cc:\n"
                  "stable) first, then series with acks or reviews, each first-in first-out by v1's posting.\n"
                  "Hidden unless --all or --state: superseded, archived, thanked.");
-    list->callback([o, &status] {
-        if (check_format(o->format, status))
-            status = run_list(*o);
-    });
 
-    auto* show = queue->add_subcommand("show", "versions, patches, replies, trailers and findings of a series");
-    add_db_option(*show, o->db);
+    auto* show = add_subcommand(*queue, "show", "versions, patches, replies, trailers and findings of a series", o,
+                                status, run_show);
     show->add_option("id", o->id, "queue id or Message-ID")->required();
-    show->add_option("--format", o->format, "text or json");
     show->footer("Examples: kvmx queue show 12; kvmx queue show '<20240509.1234-1-jane@example.com>'\n"
                  "Per version: date and interval, received/total patches, how it was linked (thread, change-id,\n"
                  "patch-id, subject, manual), findings; per patch: trailers (to the cover letter, carried from an\n"
                  "older version, sent from another address) and the applied commit; the replies, bots marked.");
-    show->callback([o, &status] {
-        if (check_format(o->format, status))
-            status = run_show(*o);
-    });
 
-    auto* set = queue->add_subcommand("set", "set the state of a series");
-    add_db_option(*set, o->db);
+    auto* set = add_subcommand(*queue, "set", "set the state of a series", o, status, run_set);
     set->add_option("id", o->id, "queue id or Message-ID")->required();
     set->add_option("state", o->new_state, "new state")->required();
-    set->add_option("--format", o->format, "text or json");
-    set->callback([o, &status] {
-        if (check_format(o->format, status))
-            status = run_set(*o);
-    });
 
-    auto* link = queue->add_subcommand("link", "say that two series are versions of one");
-    add_db_option(*link, o->db);
+    auto* link = add_subcommand(*queue, "link", "say that two series are versions of one", o, status, run_link);
     link->add_option("a", o->id, "queue id or Message-ID")->required();
     link->add_option("b", o->id2, "queue id or Message-ID")->required();
-    link->add_option("--format", o->format, "text or json");
-    link->callback([o, &status] {
-        if (check_format(o->format, status))
-            status = run_link(*o);
-    });
 
-    auto* applied = queue->add_subcommand("applied", "mark patches applied by matching the commits of a branch");
-    add_db_option(*applied, o->db);
+    auto* applied = add_subcommand(*queue, "applied", "mark patches applied by matching the commits of a branch", o,
+                                   status, run_applied);
     applied->add_option("--repo", o->repo, "repository holding the branch")->required();
     applied->add_option("--branch", o->branch, "branch to match (e.g. mmu, kvm-x86/mmu)")->required();
-    applied->add_option("--format", o->format, "text or json");
-    applied->callback([o, &status] {
-        if (check_format(o->format, status))
-            status = run_applied(*o);
-    });
 
     add_queue_gate_command(*queue, status);
 }

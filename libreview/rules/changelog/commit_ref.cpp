@@ -7,17 +7,16 @@ namespace {
 
 class ChangelogCommitRef final : public Rule {
 public:
-    static inline IntOption const MinIdLength{"min-id-length", 12, "shortest accepted abbreviated id"};
 
     static RuleInfo describe()
     {
         return {"changelog.commit-ref", Severity::Warning, Scope::Patch,
                 "Cite commits as `commit <{min-id-length}+ hex> (\"<title>\")`; with a repository, the id "
                 "and title must match",
-                "Changelog", {MinIdLength.spec()}};
+                "Changelog", {CitationMinIdLength.spec()}};
     }
     ChangelogCommitRef(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_min(options.get(MinIdLength))
+        : Rule(info, severity), m_min(options.get(CitationMinIdLength))
     {
     }
 

@@ -6,16 +6,15 @@ namespace {
 
 class SeriesFeatureTests final : public Rule {
 public:
-    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
 
     static RuleInfo describe()
     {
         return {"series.feature-tests", Severity::Warning, Scope::Series,
                 "New uAPI and capabilities come with selftests", "New Features",
-                {TestsPath.spec()}};
+                {series_text::TestsPath.spec()}};
     }
     SeriesFeatureTests(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get(TestsPath))
+        : Rule(info, severity), m_tests(o.get(series_text::TestsPath))
     {
     }
 

@@ -8,7 +8,6 @@ namespace {
 
 class SeriesFixReproducer final : public Rule {
 public:
-    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
     static inline ListOption const Words{"words",
         {"reproduc", "syzkaller", "syzbot", "selftest", "kvm-unit-tests", "test case", "testcase"},
         "words that name a reproducer"};
@@ -17,10 +16,10 @@ public:
     {
         return {"series.fix-reproducer", Severity::Info, Scope::Series,
                 "A bug fix names its reproducer or adds a regression test", "Bug Fixes",
-                {TestsPath.spec(), Words.spec()}};
+                {series_text::TestsPath.spec(), Words.spec()}};
     }
     SeriesFixReproducer(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get(TestsPath)),
+        : Rule(info, severity), m_tests(o.get(series_text::TestsPath)),
           m_words(o.get(Words))
     {
     }

@@ -8,7 +8,6 @@ namespace {
 
 class SeriesRfc final : public Rule {
 public:
-    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
     static inline ListOption const FeedbackWords{"feedback-words",
         {"feedback", "comments", "thoughts", "opinion", "question", "looking for", "?"},
         "words that show an RFC asks for something"};
@@ -17,10 +16,10 @@ public:
     {
         return {"series.rfc", Severity::Warning, Scope::Series,
                 "Tag features without tests RFC; an RFC's cover letter says what feedback is wanted", "New Features",
-                {TestsPath.spec(), FeedbackWords.spec()}};
+                {series_text::TestsPath.spec(), FeedbackWords.spec()}};
     }
     SeriesRfc(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get(TestsPath)),
+        : Rule(info, severity), m_tests(o.get(series_text::TestsPath)),
           m_words(o.get(FeedbackWords))
     {
     }

@@ -6,16 +6,15 @@ namespace {
 
 class SeriesSelftestOrder final : public Rule {
 public:
-    static inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
 
     static RuleInfo describe()
     {
         return {"series.selftest-order", Severity::Warning, Scope::Series,
                 "Order selftests for bisection: a new test after its fix", "Co-Posting Tests",
-                {TestsPath.spec()}};
+                {series_text::TestsPath.spec()}};
     }
     SeriesSelftestOrder(RuleInfo const& info, Severity severity, RuleOptions const& o)
-        : Rule(info, severity), m_tests(o.get(TestsPath))
+        : Rule(info, severity), m_tests(o.get(series_text::TestsPath))
     {
     }
 

@@ -11,6 +11,10 @@
 
 namespace review::series_text {
 
+// Where a series' tests live: one option, one default, for every rule that
+// asks whether a series brings tests.
+inline StringOption const TestsPath{"tests-path", "tools/testing/selftests/kvm/", "where the tests live"};
+
 // The cover letter's prose lines (or, without a cover letter, the only
 // patch's notes below "---"), up to the "Author (N):" shortlog.
 std::vector<Line> cover_prose(Series const&);

@@ -23,16 +23,15 @@ bool is_reference_form(std::string_view value)
 
 class TagsFixesFormat final : public Rule {
 public:
-    static inline IntOption const MinIdLength{"min-id-length", 12, "shortest accepted abbreviated id"};
 
     static RuleInfo describe()
     {
         return {"tags.fixes-format", Severity::Error, Scope::Patch,
                 "Write `Fixes: <{min-id-length}+ hex> (\"<exact title>\")` on one line", "Fixes",
-                {MinIdLength.spec()}, "warning for a short id or a date"};
+                {CitationMinIdLength.spec()}, "warning for a short id or a date"};
     }
     TagsFixesFormat(RuleInfo const& info, Severity severity, RuleOptions const& options)
-        : Rule(info, severity), m_min(options.get(MinIdLength))
+        : Rule(info, severity), m_min(options.get(CitationMinIdLength))
     {
     }
 
