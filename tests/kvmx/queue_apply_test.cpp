@@ -12,11 +12,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using testsupport::list_all;
-using testsupport::queue_fixture;
-using testsupport::run_kvmx;
-using testsupport::sync_one;
-using testsupport::versions;
+using namespace testsupport; // the queue helpers of tests/support/queue_cli.h
 
 TEST_CASE("range-diff pairs patches across versions by content", "[queue][kvmx]")
 {

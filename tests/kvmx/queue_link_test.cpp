@@ -10,11 +10,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using testsupport::list_all;
-using testsupport::queue_fixture;
-using testsupport::run_kvmx;
-using testsupport::sync_one;
-using testsupport::versions;
+using namespace testsupport; // the queue helpers of tests/support/queue_cli.h
 
 TEST_CASE("queue links an unlabeled v1 to its v2 with a changed patch count", "[queue][kvmx]")
 {

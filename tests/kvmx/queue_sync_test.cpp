@@ -14,12 +14,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using testsupport::corpora;
-using testsupport::list_all;
-using testsupport::queue_fixture;
-using testsupport::run_kvmx;
-using testsupport::sync_one;
-using testsupport::versions;
+using namespace testsupport; // the queue helpers of tests/support/queue_cli.h
 
 TEST_CASE("queue sync reads a public-inbox epoch, honours d commits and recovers from rewritten history",
           "[queue][kvmx][inbox]")
