@@ -12,6 +12,8 @@
 #include "libreview/source/mail.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -67,17 +69,13 @@ std::optional<std::pair<int, std::string>> run_git(std::string const& cmd)
 }
 
 // The hooks directory git uses for `repo`, core.hooksPath included.
-std::optional<fs::path> hooks_dir(std::string const& repo, std::string& error)
+review::Result<fs::path> hooks_dir(std::string const& repo)
 {
     auto run = run_git("git -C " + shell_quote(repo) + " rev-parse --path-format=absolute --git-path hooks 2>&1");
-    if (!run) {
-        error = "cannot run git";
-        return std::nullopt;
-    }
-    if (run->first != 0) {
-        error = repo + ": not a git repository (" + run->second + ")";
-        return std::nullopt;
-    }
+    if (!run)
+        return review::make_error("cannot run git");
+    if (run->first != 0)
+        return review::make_error("not a git repository (" + run->second + ")", repo);
     return fs::path(run->second);
 }
 
@@ -116,12 +114,13 @@ std::string self_path()
 
 int install(HookOptions const& opts)
 {
-    std::string error;
-    auto dir = hooks_dir(opts.repo, error);
+    auto dir = hooks_dir(opts.repo);
     if (!dir)
-        return fail(error);
+        return fail(dir.error().describe());
     std::error_code ec;
     fs::create_directories(*dir, ec);
+    if (ec)
+        return fail(dir->string() + ": cannot create: " + ec.message());
     fs::path hook = *dir / "sendemail-validate";
     fs::path chained = *dir / (std::string("sendemail-validate") + chained_suffix);
     bool chain = false;
@@ -154,7 +153,11 @@ int install(HookOptions const& opts)
         if (!out)
             return fail(tmp.string() + ": cannot write");
     }
-    ::chmod(tmp.c_str(), 0755);
+    if (::chmod(tmp.c_str(), 0755) != 0) {
+        int err = errno;
+        fs::remove(tmp, ec);
+        return fail(tmp.string() + ": cannot make executable: " + std::strerror(err));
+    }
     fs::rename(tmp, hook, ec);
     if (ec)
         return fail(hook.string() + ": cannot install: " + ec.message());
@@ -165,10 +168,9 @@ int install(HookOptions const& opts)
 
 int uninstall(HookOptions const& opts)
 {
-    std::string error;
-    auto dir = hooks_dir(opts.repo, error);
+    auto dir = hooks_dir(opts.repo);
     if (!dir)
-        return fail(error);
+        return fail(dir.error().describe());
     std::error_code ec;
     fs::path hook = *dir / "sendemail-validate";
     fs::path chained = *dir / (std::string("sendemail-validate") + chained_suffix);
@@ -179,8 +181,13 @@ int uninstall(HookOptions const& opts)
     if (!is_ours(hook))
         return fail(hook.string() + " is not kvmx's hook; leaving it alone");
     fs::remove(hook, ec);
-    if (fs::exists(chained, ec))
+    if (ec)
+        return fail(hook.string() + ": cannot remove: " + ec.message());
+    if (fs::exists(chained, ec)) {
         fs::rename(chained, hook, ec);
+        if (ec)
+            return fail(chained.string() + ": cannot put back as " + hook.filename().string() + ": " + ec.message());
+    }
     std::cout << "removed " << hook.string() << "\n";
     return ExitClean;
 }
