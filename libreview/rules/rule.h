@@ -136,6 +136,8 @@ struct SeriesContext;
 class Rule {
 public:
     Rule(RuleInfo const& info, Severity severity) : m_info(info), m_severity(severity) {}
+    // The registry's signature: a rule without options inherits it (`using Rule::Rule;`).
+    Rule(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
     virtual ~Rule() = default;
 
     RuleInfo const& info() const { return m_info; }

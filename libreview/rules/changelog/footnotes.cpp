@@ -22,7 +22,7 @@ public:
         return {"changelog.footnotes", Severity::Warning, Scope::Patch,
                 "Mark footnotes with ASCII `[1]` or `[*]`, not unicode superscripts", "Changelog", {}};
     }
-    ChangelogFootnotes(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

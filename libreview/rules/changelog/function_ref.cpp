@@ -16,7 +16,7 @@ public:
                 "Write functions the diff defines, calls or changes as `function_name()` in the changelog",
                 "Function References", {}};
     }
-    ChangelogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     bool needs_hunks() const override { return true; }
 

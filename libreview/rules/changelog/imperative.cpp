@@ -37,7 +37,7 @@ public:
         return {"changelog.imperative", Severity::Warning, Scope::Patch,
                 "Write the changelog in imperative mood (`Add`, not `This patch adds` or `Added`)", "Changelog", {}};
     }
-    ChangelogImperative(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

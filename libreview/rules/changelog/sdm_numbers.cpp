@@ -11,7 +11,7 @@ public:
         return {"changelog.sdm-numbers", Severity::Info, Scope::Patch,
                 "Name SDM/APM sections, tables and figures instead of numbering them", "SDM and APM References", {}};
     }
-    ChangelogSdmNumbers(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

@@ -44,7 +44,7 @@ public:
         return {"changelog.version-link", Severity::Warning, Scope::Patch,
                 "Link previous versions in the cover letter or below `---`, not in the changelog", "Links", {}};
     }
-    ChangelogVersionLink(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

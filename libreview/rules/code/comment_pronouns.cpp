@@ -12,7 +12,7 @@ public:
         return {"code.comment-pronouns", Severity::Info, Scope::Patch,
                 "Added comments use imperative mood and avoid pronouns", "Comments", {}};
     }
-    CodeCommentPronouns(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     bool needs_hunks() const override { return true; }
 

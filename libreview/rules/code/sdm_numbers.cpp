@@ -12,7 +12,7 @@ public:
         return {"code.sdm-numbers", Severity::Warning, Scope::Patch,
                 "No SDM/APM section, table or figure numbers in added comments", "SDM and APM References", {}};
     }
-    CodeSdmNumbers(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     bool needs_hunks() const override { return true; }
 

@@ -11,7 +11,7 @@ public:
         return {"series.base-commit", Severity::Error, Scope::Series,
                 "Record the series' base with `git format-patch --base`", "Git Base", {}};
     }
-    SeriesBaseCommit(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
     {

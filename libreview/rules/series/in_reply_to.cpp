@@ -13,7 +13,7 @@ public:
         return {"series.in-reply-to", Severity::Warning, Scope::Series,
                 "Do not post a new version or a fix `In-Reply-To:` an earlier version or the report", "Links", {}};
     }
-    SeriesInReplyTo(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     std::optional<std::string> skip_reason(SeriesContext const& ctx) const override
     {

@@ -13,7 +13,7 @@ public:
         return {"series.numbering", Severity::Error, Scope::Series,
                 "Number `[PATCH vN m/n]` completely and consistently; add a 0/n cover letter", "Posting", {}};
     }
-    SeriesNumbering(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
     {

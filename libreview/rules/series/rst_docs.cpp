@@ -28,7 +28,7 @@ public:
         return {"series.rst-docs", Severity::Info, Scope::Series,
                 "`.rst` changes must build htmldocs cleanly", "Testing", {}};
     }
-    SeriesRstDocs(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
     {

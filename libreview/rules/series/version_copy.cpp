@@ -24,7 +24,7 @@ public:
         return {"series.version-copy", Severity::Error, Scope::Series,
                 "Do not copy the previous version's cover letter verbatim", "Posting", {}};
     }
-    SeriesVersionCopy(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     std::optional<std::string> skip_reason(SeriesContext const& ctx) const override
     {

@@ -13,7 +13,7 @@ public:
         return {"series.version-log", Severity::Error, Scope::Series,
                 "Summarize the changes of every earlier version in the cover letter", "Posting", {}};
     }
-    SeriesVersionLog(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(SeriesContext const& ctx, std::vector<Finding>& out) const override
     {

@@ -12,7 +12,7 @@ public:
         return {"shortlog.case", Severity::Warning, Scope::Patch,
                 "Prefix and topic names are case sensitive (`KVM: x86:`, not `kvm: X86:`)", "Shortlog", {}};
     }
-    ShortlogCase(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

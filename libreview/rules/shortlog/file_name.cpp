@@ -11,7 +11,7 @@ public:
         return {"shortlog.file-name", Severity::Error, Scope::Patch,
                 "Use a topic, not a file name or path, as the shortlog prefix", "Shortlog", {}};
     }
-    ShortlogFileName(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

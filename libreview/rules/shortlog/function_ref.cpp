@@ -15,7 +15,7 @@ public:
         return {"shortlog.function-ref", Severity::Warning, Scope::Patch,
                 "Write functions named in the shortlog as `function_name()`", "Function References", {}};
     }
-    ShortlogFunctionRef(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     bool needs_hunks() const override { return true; }
 

@@ -11,7 +11,7 @@ public:
         return {"shortlog.prefix", Severity::Error, Scope::Patch,
                 "Start a KVM change's shortlog with `KVM: <topic>: `", "Shortlog", {}};
     }
-    ShortlogPrefix(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {

@@ -12,7 +12,7 @@ public:
         return {"shortlog.punctuation", Severity::Warning, Scope::Patch, "Omit ending punctuation in the shortlog",
                 "Shortlog", {}};
     }
-    ShortlogPunctuation(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     void check(PatchContext const& ctx, std::vector<Finding>& out) const override
     {

@@ -14,7 +14,7 @@ public:
                 "The topic fits the touched files: their first common parent in the topic tree", "Shortlog", {},
                 "info when coarser"};
     }
-    ShortlogTopicFit(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {

@@ -11,7 +11,7 @@ public:
         return {"shortlog.x86-kvm", Severity::Error, Scope::Patch,
                 "`x86/kvm:` is only for Linux-as-a-KVM-guest changes (arch/x86/kernel/kvm.c)", "Shortlog", {}};
     }
-    ShortlogX86Kvm(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {

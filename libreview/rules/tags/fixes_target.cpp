@@ -31,7 +31,7 @@ public:
                 "The `Fixes:` id resolves to a commit whose subject is the quoted title", "Fixes", {},
                 "warning for a title shortened with `[...]`, or a target that is no ancestor"};
     }
-    TagsFixesTarget(RuleInfo const& info, Severity severity, RuleOptions const&) : Rule(info, severity) {}
+    using Rule::Rule;
 
     std::optional<std::string> skip_reason(PatchContext const& ctx) const override
     {
