@@ -147,7 +147,7 @@ void add_basic_checks(HostCheckTable& t)
                      // skew ahead and 2 s behind (a scale error is far bigger).
                      if (guest > kvm + 5000000ull)
                          return make_error("guest time " + std::to_string(guest) + " ahead of KVM clock " + std::to_string(kvm));
-                     else if (kvm - guest > 2000000000ull)
+                     else if (kvm > guest && kvm - guest > 2000000000ull)
                          return make_error("guest time " + std::to_string(guest) + " far behind KVM clock " + std::to_string(kvm));
                      if (ev.stage == 1)
                          m.xen().update_time(ev.vcpu);

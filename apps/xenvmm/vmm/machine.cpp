@@ -123,8 +123,16 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     Vcpu& boot = *m->m_cpus[0]->kvm;
     uint64_t tsc_khz = TRY(boot.tsc_khz());
     int64_t offset = TRY(guest_tsc_offset(boot));
-    uint64_t guest_tsc = TRY(boot.get_msr(kMsrIa32Tsc));
-    uint64_t kvmclock = TRY(m->m_vm->get_clock()).clock;
+    // The anchor: one guest TSC value and the KVM clock at that instant.
+    // KVM_GET_CLOCK gives the host TSC it sampled the clock at (Linux
+    // 5.16+); else the MSR is read first and the clock just after.
+    kvm_clock_data clk = TRY(m->m_vm->get_clock());
+    uint64_t guest_tsc = clk.host_tsc + static_cast<uint64_t>(offset);
+    if (!(clk.flags & KVM_CLOCK_HOST_TSC)) {
+        guest_tsc = TRY(boot.get_msr(kMsrIa32Tsc));
+        clk = TRY(m->m_vm->get_clock());
+    }
+    uint64_t kvmclock = clk.clock;
     uint64_t now_real = realtime_ns();
     m->m_tsc = std::make_unique<KvmTscSource>(offset);
     xen::XenClock clock(m->m_tsc.get(), tsc_khz, guest_tsc, kvmclock, now_real - kvmclock);
