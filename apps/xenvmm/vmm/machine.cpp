@@ -125,13 +125,12 @@ Result<std::unique_ptr<Machine>> Machine::create(MachineConfig config)
     int64_t offset = TRY(guest_tsc_offset(boot));
     // The anchor: one guest TSC value and the KVM clock at that instant.
     // KVM_GET_CLOCK gives the host TSC it sampled the clock at (Linux
-    // 5.16+); else the MSR is read first and the clock just after.
+    // 5.16+); else the host TSC just before the call stands in.
+    uint64_t host_tsc = __rdtsc();
     kvm_clock_data clk = TRY(m->m_vm->get_clock());
-    uint64_t guest_tsc = clk.host_tsc + static_cast<uint64_t>(offset);
-    if (!(clk.flags & KVM_CLOCK_HOST_TSC)) {
-        guest_tsc = TRY(boot.get_msr(kMsrIa32Tsc));
-        clk = TRY(m->m_vm->get_clock());
-    }
+    if (clk.flags & KVM_CLOCK_HOST_TSC)
+        host_tsc = clk.host_tsc;
+    uint64_t guest_tsc = host_tsc + static_cast<uint64_t>(offset);
     uint64_t kvmclock = clk.clock;
     uint64_t now_real = realtime_ns();
     m->m_tsc = std::make_unique<KvmTscSource>(offset);
