@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
-#include <fstream>
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -7,7 +7,6 @@ namespace {
 
 class ChangelogCommitRef final : public Rule {
 public:
-
     static RuleInfo describe()
     {
         return {"changelog.commit-ref", Severity::Warning, Scope::Patch,

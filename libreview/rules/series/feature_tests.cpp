@@ -6,7 +6,6 @@ namespace {
 
 class SeriesFeatureTests final : public Rule {
 public:
-
     static RuleInfo describe()
     {
         return {"series.feature-tests", Severity::Warning, Scope::Series,

@@ -6,7 +6,6 @@ namespace {
 
 class SeriesSelftestOrder final : public Rule {
 public:
-
     static RuleInfo describe()
     {
         return {"series.selftest-order", Severity::Warning, Scope::Series,

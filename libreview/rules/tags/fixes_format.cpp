@@ -23,7 +23,6 @@ bool is_reference_form(std::string_view value)
 
 class TagsFixesFormat final : public Rule {
 public:
-
     static RuleInfo describe()
     {
         return {"tags.fixes-format", Severity::Error, Scope::Patch,
